@@ -1,0 +1,94 @@
+"""xuebu back office: the Flask application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask, jsonify, redirect, request, url_for
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config or config_module.from_environment())
+    if config is None:
+        config_module.apply_environment(app)
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_admin(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from .auth.session import init_login
+    init_login(app)
+    from .services.queue import init_queue
+    init_queue(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .web import bp as web_bp
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(web_bp)
+    for name in ("backoffice.onboarding.views", "backoffice.portal.views", "backoffice.api.views",
+                 "backoffice.public.views"):
+        _register_optional(app, name)
+
+
+def _register_optional(app: Flask, module_name: str) -> None:
+    """Feature blueprints register themselves when their package exists."""
+    import importlib
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            return
+        raise
+    module.register(app)
+
+
+def register_admin(app: Flask) -> None:
+    from .admin import init_admin
+    init_admin(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from werkzeug.exceptions import HTTPException
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if wants_json():
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return jsonify(error=code, detail=exc.description), exc.code
+        from flask import render_template
+        return render_template("error.html", error=exc), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error="internal_error", detail="Internal error; nothing was changed."), 500
+        from flask import render_template
+        return render_template("error.html", error=None), 500
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+    register(app)

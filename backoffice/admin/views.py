@@ -1,0 +1,178 @@
+"""Console views for the core tables; feature packages add their own views beside these."""
+from flask_login import current_user
+from markupsafe import Markup, escape
+from wtforms import PasswordField
+
+from ..domain.auth import password_problems
+from ..domain.enums import (
+    DOCUMENT_KIND_LABELS, ORG_KIND_LABELS, ORG_STATUS_LABELS, STATE_LABELS, AdminRole,
+)
+from ..models import (
+    AdminUser, Application, AuditEvent, Batch, Document, FundingLine, Organisation, Programme, RosterBatch,
+    RosterEntry,
+)
+from ..services import accounts, audit
+from .base import ScopedModelView
+
+
+def _label(mapping):
+    return lambda v, c, m, p: mapping.get(getattr(m, p), getattr(m, p))
+
+
+def _mask_id(v, c, m, p):
+    value = getattr(m, p) or ""
+    if getattr(current_user, "can_unmask", False) or len(value) < 8:
+        return value
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+COMMON_LABELS = {
+    "org": "所属单位", "name": "名称", "code": "代码", "kind": "类型", "status": "状态", "created_at": "创建时间",
+    "parent": "上级单位", "credit_code": "统一社会信用代码", "address": "地址", "contact_name": "联系人",
+    "contact_mobile": "联系电话", "username": "用户名", "display_name": "姓名", "role": "角色", "active": "启用",
+    "last_login_at": "最近登录", "enabled": "启用", "programme": "项目", "quota": "名额", "amount": "金额（元）",
+    "apply_opens_at": "申报开始", "apply_closes_at": "申报截止", "review_closes_at": "审核截止",
+    "allocated_count": "已占名额", "waitlist_count": "候补人数", "id_number": "身份证号", "enrolment_date": "入学日期",
+    "school": "学校", "level": "层次", "graduated": "已毕业", "roster_batch": "预报名批次", "batch": "批次",
+    "applicant": "申请人", "state": "状态", "submitted_at": "提交时间", "quota_rank": "名额序号",
+    "waitlist_position": "候补序号", "reviewing_org": "当前审核单位", "application": "申请",
+    "verification_status": "核验状态", "uploaded_at": "上传时间", "size": "大小（字节）", "mime": "类型",
+    "at": "时间", "actor_type": "操作者类型", "actor_name": "操作者", "action": "操作", "target_type": "对象",
+    "target_id": "对象编号", "detail": "详情", "ip": "IP", "description": "说明", "once_rule": "享受次数规则",
+    "waitlist_cap": "候补上限", "roster_required": "须在预报名名单", "graduation_required": "须已毕业",
+    "validity_years": "学籍有效年限", "required_documents": "必传材料", "published_at": "发布时间",
+    "graduation_date": "毕业日期", "flags": "核验提示", "path": "路径", "depth": "层级",
+}
+
+
+class OrganisationView(ScopedModelView):
+    column_list = ("code", "name", "kind", "status", "parent", "credit_code", "created_at")
+    column_searchable_list = ("code", "name", "credit_code")
+    column_filters = ("kind", "status")
+    column_labels = COMMON_LABELS
+    column_formatters = {"kind": _label(ORG_KIND_LABELS), "status": _label(ORG_STATUS_LABELS)}
+    column_default_sort = "path"
+    form_columns = ("name", "code", "kind", "credit_code", "address", "contact_name", "contact_mobile")
+    can_create = False  # organisations join through invitations
+    can_delete = False
+    admin_only = True
+
+
+class AdminUserView(ScopedModelView):
+    column_list = ("username", "display_name", "org", "role", "active", "last_login_at", "created_at")
+    column_searchable_list = ("username", "display_name")
+    column_filters = ("role", "active")
+    column_labels = COMMON_LABELS | {"new_password": "新密码"}
+    column_formatters = {"role": _label({AdminRole.ADMIN: "管理员", AdminRole.REVIEWER: "审核员"})}
+    form_columns = ("org", "username", "display_name", "role", "active", "can_unmask", "new_password")
+    form_extra_fields = {"new_password": PasswordField("新密码", description="留空则不修改；新账号必填")}
+    column_exclude_list = ("password_hash",)
+    can_delete = False
+    admin_only = True
+
+    def on_model_change(self, form, model, is_created):
+        new = form.new_password.data
+        if is_created and not new:
+            raise ValueError("新账号必须设置密码。")
+        if new:
+            problems = password_problems(new, model.username or "")
+            if problems:
+                raise ValueError("；".join(problems))
+            accounts.set_password(model, new, must_change=True)
+        elif not model.active:
+            accounts.end_sessions(model)
+        audit.record("admin_user_created" if is_created else "admin_user_changed", actor=current_user,
+                     target=model, org_id=model.org_id or current_user.org_id)
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, ValueError):
+            from flask import flash
+            flash(str(exc), "danger")
+            return True
+        return super().handle_view_exception(exc)
+
+
+class ProgrammeView(ScopedModelView):
+    column_list = ("name", "org", "once_rule", "enabled", "created_at")
+    column_labels = COMMON_LABELS
+    form_columns = ("org", "name", "description", "once_rule", "enabled")
+    admin_only = True
+
+
+class BatchView(ScopedModelView):
+    column_list = ("programme", "name", "apply_opens_at", "apply_closes_at", "review_closes_at", "quota",
+                   "allocated_count", "waitlist_count", "amount", "enabled")
+    column_labels = COMMON_LABELS
+    form_excluded_columns = ("allocated_count", "waitlist_count", "created_at", "funding_lines")
+    admin_only = True
+
+
+class FundingLineView(ScopedModelView):
+    column_list = ("batch", "org", "name", "amount", "quota", "allocated_count", "enabled")
+    column_labels = COMMON_LABELS
+    form_columns = ("batch", "org", "name", "amount", "quota", "enabled")
+    admin_only = True
+
+    def choices_scope(self, target):
+        # A lower level adds matching money to its ancestors' batches.
+        if target is Batch:
+            from ..services.scope import ancestors_batches_clause
+            return ancestors_batches_clause(current_user.org)
+        return super().choices_scope(target)
+
+
+class RosterBatchView(ScopedModelView):
+    column_list = ("name", "org", "published_at", "created_at")
+    column_labels = COMMON_LABELS
+    form_columns = ("org", "name", "published_at")
+    admin_only = True
+
+
+class RosterEntryView(ScopedModelView):
+    column_list = ("roster_batch", "name", "id_number", "org", "enrolment_date", "school", "level", "graduated")
+    column_searchable_list = ("name", "id_number")
+    column_filters = ("level", "graduated", "enrolment_date")
+    column_labels = COMMON_LABELS
+    column_formatters = {"id_number": _mask_id}
+    column_formatters_export = {"id_number": _mask_id}
+    can_create = False
+
+
+class ApplicationView(ScopedModelView):
+    column_list = ("id", "applicant", "org", "batch", "state", "reviewing_org", "quota_rank", "waitlist_position",
+                   "submitted_at", "flags")
+    column_sortable_list = ("id", "state", "quota_rank", "waitlist_position", "submitted_at")
+    column_searchable_list = ("applicant.name",)
+    column_filters = ("state", "submitted_at", "quota_rank")
+    column_labels = COMMON_LABELS
+    column_formatters = {
+        "state": _label(STATE_LABELS),
+        "flags": lambda v, c, m, p: Markup("".join(
+            f'<span class="badge badge-warning flag-badge" title="{escape(f)}">⚠ {escape(f)}</span>'
+            for f in (m.flags or []))),
+    }
+    column_default_sort = ("id", True)
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+
+class DocumentView(ScopedModelView):
+    column_list = ("id", "application", "kind", "verification_status", "mime", "size", "uploaded_at")
+    column_labels = COMMON_LABELS | {"kind": "材料类型"}
+    column_formatters = {"kind": _label(DOCUMENT_KIND_LABELS)}
+    column_filters = ("kind", "verification_status")
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+
+class AuditEventView(ScopedModelView):
+    column_list = ("at", "actor_type", "actor_name", "org", "action", "target_type", "target_id", "ip")
+    column_filters = ("action", "actor_type", "at")
+    column_searchable_list = ("action", "actor_name")
+    column_labels = COMMON_LABELS
+    column_default_sort = ("at", True)
+    can_create = False
+    can_edit = False
+    can_delete = False

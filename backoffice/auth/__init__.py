@@ -1,0 +1,1 @@
+"""Admin authentication: login, logout, session validity."""

@@ -1,0 +1,77 @@
+"""The `xuebu` command line: a Flask CLI group on backoffice.create_app (contract §2)."""
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, load_dotenv=False)
+def main():
+    """学补 xuebu — management commands."""
+
+
+def register(app) -> None:
+    for command in (seed_demo, create_admin_cmd):
+        app.cli.add_command(command)
+    for module_name in ("backoffice.onboarding.cli", "backoffice.intake.cli", "backoffice.review.cli",
+                        "backoffice.verification.cli"):
+        _add_feature_commands(app, module_name)
+
+
+def _add_feature_commands(app, module_name: str) -> None:
+    import importlib
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            return
+        raise
+    for command in module.COMMANDS:
+        app.cli.add_command(command)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Load the demo world of contract §3 (idempotent; refused in production)."""
+    if current_app.config.get("XUEBU_ENV") == "production" or os.environ.get("XUEBU_ENV") == "production":
+        click.echo("拒绝执行：生产环境（XUEBU_ENV=production）不能加载演示数据。", err=True)
+        sys.exit(2)
+    from .seed import seed_demo_world
+    summary = seed_demo_world()
+    for line in summary:
+        click.echo(line)
+
+
+@click.command("create-admin")
+@click.option("--org-code", required=True)
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(["admin", "reviewer"]), default="admin", show_default=True)
+@with_appcontext
+def create_admin_cmd(org_code, username, password, role):
+    """Create an admin or reviewer account for an organisation."""
+    from .domain.auth import password_problems
+    from .extensions import db
+    from .models import AdminUser, Organisation
+    from .services import accounts, audit
+    org = db.session.execute(db.select(Organisation).filter_by(code=org_code)).scalar_one_or_none()
+    if org is None:
+        raise click.ClickException(f"找不到组织代码 {org_code}")
+    if db.session.execute(db.select(AdminUser).filter_by(username=username)).scalar_one_or_none():
+        raise click.ClickException(f"用户名 {username} 已存在")
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException("；".join(problems))
+    user = accounts.create_admin(org, username, password, role)
+    db.session.flush()
+    audit.record("admin_user_created", actor_type="system", org_id=org.id, target=user, detail={"via": "cli"})
+    db.session.commit()
+    click.echo(f"已创建 {role} 账号 {username}（{org.name}）")

@@ -1,0 +1,69 @@
+"""Configuration classes, chosen by XUEBU_ENV and overridden by the environment (contract §1)."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    XUEBU_ENV = "demo"
+    SECRET_KEY = "dev-not-secret-change-me"
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{ROOT / 'instance' / 'xuebu.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL: str | None = None
+    UPLOAD_DIR = str(ROOT / "instance" / "uploads")
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # request cap; per-file limit is 3 MB
+    MAX_UPLOAD_BYTES = 3 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    VERIFY_INLINE = True  # without Redis, uploads are verified in-process
+    FLASK_ADMIN_SWATCH = "cerulean"
+
+
+class ProductionConfig(Config):
+    XUEBU_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    XUEBU_ENV = "test"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    SECRET_KEY = "test-secret"
+
+
+def from_environment() -> type[Config]:
+    env = os.environ.get("XUEBU_ENV", "demo")
+    return ProductionConfig if env == "production" else Config
+
+
+def apply_environment(app) -> None:
+    """Environment variables win over the config class (contract §1)."""
+    env = os.environ
+    if env.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR"):
+        if env.get(key):
+            app.config[key] = env[key]
+    if app.config.get("REDIS_URL"):
+        app.config["VERIFY_INLINE"] = False
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+        if app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+            app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}

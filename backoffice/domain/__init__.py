@@ -1,0 +1,1 @@
+"""Business rules as plain functions over plain values: no Flask, no session."""

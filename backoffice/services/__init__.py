@@ -1,0 +1,1 @@
+"""Services: load rows, call the domain, commit, then enqueue. Views and jobs call these."""
