@@ -64,8 +64,10 @@ class ScopedModelView(SecuredMixin, ModelView):
 
     def get_one(self, id):
         pk = sa_inspect(self.model).primary_key[0]
-        stmt = select(self.model).where(pk == iterdecode(id), self.scope())
-        return self.session.execute(stmt).scalar_one_or_none()
+        key = iterdecode(id)
+        if isinstance(key, tuple):
+            key = key[0] if len(key) == 1 else key
+        return self.get_query().filter(pk == key).one_or_none()
 
     # Relation choices in create/edit forms are limited the same way as the lists.
     def create_form(self, obj=None):
@@ -87,7 +89,8 @@ class ScopedModelView(SecuredMixin, ModelView):
 
     def _choices_factory(self, target):
         def factory():
-            return self.session.query(target).filter(self.choices_scope(target))
+            from ..extensions import db
+            return db.session.query(target).filter(self.choices_scope(target))
         return factory
 
     def choices_scope(self, target):

@@ -1,0 +1,140 @@
+"""Access matrix for the console, generated from app.url_map and the registered views.
+
+Every /admin/ endpoint × {anonymous, GZ, YX, YX-METRO, HZ} × a record owned by {own org, child, sibling, parent}:
+anonymous never gets a page, and nobody reaches a record outside their subtree by list, count, details, edit,
+delete, action or export. New views are covered without new tests (a missing factory fails loudly).
+"""
+import csv
+import io
+
+import pytest
+from flask_admin.contrib.sqla import ModelView
+from flask_login import login_user
+from sqlalchemy import inspect as sa_inspect
+
+from backoffice.admin.base import ScopedModelView, SecuredMixin
+from backoffice.extensions import db as _db
+from backoffice.models import AdminUser
+from factories import OWNERS, make
+from support import csrf_token
+
+USERS = ["GZ", "YX", "YX-METRO", "HZ"]
+OWNER_ORGS = ["GZ", "YX", "HZ", "YX-METRO", "HZ-PORT"]
+
+
+def _admin(app):
+    admins = app.extensions["admin"]
+    return admins[0] if isinstance(admins, list) else admins
+
+
+def _model_views(app):
+    return [v for v in _admin(app)._views if isinstance(v, ModelView)]
+
+
+def _pk(record):
+    return sa_inspect(record).identity[0]
+
+
+def test_every_console_view_is_secured(app):
+    admin = _admin(app)
+    for view in admin._views:
+        assert isinstance(view, SecuredMixin), f"{view.endpoint} does not derive from the secured base"
+    for view in _model_views(app):
+        assert isinstance(view, ScopedModelView), f"{view.endpoint} is a ModelView without subtree scoping"
+
+
+def test_anonymous_never_gets_a_console_page(app, client):
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin/") and "static" not in r.endpoint]
+    assert len(rules) > 20
+    for rule in rules:
+        url = rule.rule.replace("<export_type>", "csv")
+        url = url.split("<")[0] if "<" in url else url
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            resp = client.open(url + "?id=1", method=method)
+            assert resp.status_code in (302, 400, 403, 404, 405), (method, url, resp.status_code)
+            if resp.status_code == 302:
+                assert "/login" in resp.headers["Location"], (method, url)
+
+
+@pytest.fixture
+def world(app, orgs):
+    """One record of every scoped view's model owned by each org."""
+    records = {}
+    for view in _model_views(app):
+        for owner in OWNER_ORGS:
+            records[(view.endpoint, owner)] = make(view.model, orgs[owner])
+    _db.session.commit()
+    return records
+
+
+def _visible(record, model, user_org) -> bool:
+    from backoffice.models import Organisation
+    owner_ids = OWNERS[model](record)
+    paths = [_db.session.get(Organisation, i).path for i in owner_ids if i is not None]
+    return any(p.startswith(user_org.path) for p in paths)
+
+
+def _expected_ids(model, user_org):
+    return {_pk(r) for r in _db.session.execute(_db.select(model)).scalars() if _visible(r, model, user_org)}
+
+
+@pytest.mark.parametrize("user_code", USERS)
+def test_scope_matrix(app, orgs, world, login_as, user_code):
+    client = app.test_client()
+    assert login_as(user_code, c=client).status_code == 302
+    user = _db.session.execute(_db.select(AdminUser).filter_by(org_id=orgs[user_code].id)).scalars().first()
+    for view in _model_views(app):
+        _check_counts(app, view, user, orgs[user_code])
+        list_html = client.get(f"/admin/{view.endpoint}/?page_size=500").text if view.can_view_details or \
+            view.can_edit else ""
+        if view.can_export:
+            _check_export(client, view, orgs[user_code])
+        for owner in OWNER_ORGS:
+            record = world[(view.endpoint, owner)]
+            visible = _visible(record, view.model, orgs[user_code])
+            _check_record(client, view, record, visible, list_html, f"{user_code}→{owner}")
+
+
+def _check_counts(app, view, user, user_org):
+    expected = _expected_ids(view.model, user_org)
+    with app.test_request_context():
+        login_user(user)
+        assert view.get_count_query().scalar() == len(expected), view.endpoint
+        got = {_pk(r) for r in view.get_query().all()}
+        assert got == expected, view.endpoint
+
+
+def _check_export(client, view, user_org):
+    resp = client.get(f"/admin/{view.endpoint}/export/csv/")
+    assert resp.status_code == 200, view.endpoint
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    assert len(rows) - 1 == len(_expected_ids(view.model, user_org)), view.endpoint
+
+
+def _check_record(client, view, record, visible, list_html, label):
+    pk = _pk(record)
+    ep = f"/admin/{view.endpoint}"
+    marker_in_list = f'value="{pk}"' in list_html or f"id={pk}&" in list_html
+    if list_html and not visible:
+        assert not marker_in_list, f"{label}: {ep} lists a row outside the subtree"
+    for action in ("details", "edit"):
+        enabled = view.can_view_details if action == "details" else view.can_edit
+        resp = client.get(f"{ep}/{action}/?id={pk}")
+        if not enabled:
+            assert resp.status_code in (302, 403, 404), f"{label}: {action} disabled but reachable"
+        elif visible:
+            assert resp.status_code == 200, f"{label}: own-subtree {action} should open ({ep})"
+        else:
+            assert resp.status_code in (302, 404), f"{label}: {ep}/{action} reached a row outside the subtree"
+            assert "/login" not in resp.headers.get("Location", "")
+    if not visible:
+        _try_destroy(client, view, pk, ep)
+        assert _db.session.get(view.model, pk) is not None, f"{label}: a row outside the subtree was deleted"
+
+
+def _try_destroy(client, view, pk, ep):
+    page = client.get(f"{ep}/")
+    token = csrf_token(page.text) if "csrf_token" in page.text else ""
+    client.post(f"{ep}/delete/", data={"id": pk, "csrf_token": token})
+    client.post(f"{ep}/action/", data={"action": "delete", "rowid": pk, "csrf_token": token})
+    _db.session.expire_all()
