@@ -1,0 +1,6 @@
+"""Entry point for `python -m verifier`."""
+import sys
+
+from verifier.cli import main
+
+sys.exit(main())

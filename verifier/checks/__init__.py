@@ -1,0 +1,1 @@
+"""Pure document checks: numpy image (+ expected values) in, CheckResult out."""

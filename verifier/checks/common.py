@@ -1,0 +1,78 @@
+"""Helpers shared by the checks: ROI cropping by fractions, OCR preprocessing variants, text cleanup."""
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def roi(image: np.ndarray, fx0: float, fy0: float, fx1: float, fy1: float) -> tuple[np.ndarray, list[int]]:
+    """Crop by fractions of width/height; returns the crop and its [x, y, w, h] box."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = int(fx0 * w), int(fy0 * h), int(fx1 * w), int(fy1 * h)
+    return image[y0:y1, x0:x1], [x0, y0, x1 - x0, y1 - y0]
+
+
+def gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def text_variants(image: np.ndarray, dark_text: bool = True):
+    """Lazily yield preprocessed versions of a text ROI, cheapest and most often right first."""
+    g = gray(image)
+    if not dark_text:
+        g = 255 - g
+    yield _pad(g)
+    clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 8)).apply(g)
+    _, otsu = cv2.threshold(cv2.GaussianBlur(clahe, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield _pad(otsu)
+    big = cv2.resize(g, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    yield _pad(big)
+    adaptive = cv2.adaptiveThreshold(g, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 12)
+    yield _pad(adaptive)
+
+
+def _pad(g: np.ndarray) -> np.ndarray:
+    # Tesseract misses glyphs touching the border; a white margin is cheap insurance.
+    return cv2.copyMakeBorder(g, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
+
+
+def cjk_only(text: str | None) -> str:
+    return "".join(CJK.findall(text or ""))
+
+
+def id_chars(text: str | None) -> str:
+    """Keep what can be part of an ID number; Tesseract often reads X as x or ×."""
+    text = (text or "").upper().replace("×", "X")
+    return re.sub(r"[^0-9X]", "", text)
+
+
+def text_lines(image: np.ndarray, min_height: int = 8) -> list[tuple[int, int]]:
+    """(top, bottom) row ranges of text lines, from the dark-pixel row profile."""
+    g = gray(image)
+    _, ink = cv2.threshold(g, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    profile = ink.mean(axis=1)
+    on = profile > max(0.02, float(np.percentile(profile, 50)) * 1.5)
+    lines, start = [], None
+    for y, v in enumerate(list(on) + [False]):
+        if v and start is None:
+            start = y
+        elif not v and start is not None:
+            if y - start >= min_height:
+                lines.append((start, y))
+            start = None
+    return lines
+
+
+def lowest_line(image: np.ndarray, box: list[int], min_height: int = 8) -> tuple[np.ndarray, list[int]]:
+    """Crop image (whose box is `box` in document pixels) to its lowest text line, with a margin."""
+    lines = text_lines(image, min_height)
+    if not lines:
+        return image, box
+    top, bottom = lines[-1]
+    pad = max(4, (bottom - top) // 3)
+    y0, y1 = max(0, top - pad), min(image.shape[0], bottom + pad)
+    return image[y0:y1], [box[0], box[1] + y0, box[2], y1 - y0]

@@ -1,0 +1,186 @@
+"""Find the document in a photo or scan, warp it flat to a canonical size, and map boxes back."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+SEARCH_LONG_SIDE = 640          # contour search runs on a small copy: fast and ignores text detail
+MIN_AREA_FRACTION = 0.12
+
+
+def order_corners(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    s, d = pts.sum(1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]], np.float32)
+
+
+def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
+    """Corners (original pixels) of the best-supported document quad, or None."""
+    scale = SEARCH_LONG_SIDE / max(image.shape[:2])
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    area_img = small.shape[0] * small.shape[1]
+    edges = _edge_map(small)
+    best, best_score = None, 0.0
+    for mask in _candidate_masks(small):
+        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            # Hull area: an outline with a gap in it is still the outline of the document.
+            area = cv2.contourArea(cv2.convexHull(c))
+            if area < MIN_AREA_FRACTION * area_img or area > 0.985 * area_img:
+                continue
+            quad = _as_quad(c)
+            if quad is None or not _aspect_ok(quad, aspect):
+                continue
+            # A real outline has image edges along all four sides; a blob merged with background clutter
+            # may be large but its hull cuts across flat regions.
+            support = edge_support(edges, quad)
+            score = cv2.contourArea(quad) / area_img * support ** 3
+            if support >= 0.6 and score > best_score:
+                best, best_score = quad, score
+    return None if best is None else best / scale
+
+
+def colour_edges(small: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Canny on each colour channel: a blue card on a brown desk can have the same grey level."""
+    blur = cv2.GaussianBlur(small, (5, 5), 0)
+    if blur.ndim == 2:
+        return cv2.Canny(blur, lo, hi)
+    return np.maximum.reduce([cv2.Canny(blur[..., i], lo, hi) for i in range(3)])
+
+
+def _edge_map(small: np.ndarray) -> np.ndarray:
+    edges = colour_edges(small, 20, 60)
+    # Tolerant: contours of closed edge bands sit a few pixels inside or outside the true edge.
+    return cv2.dilate(edges, np.ones((21, 21), np.uint8))
+
+
+def edge_support(edges: np.ndarray, quad: np.ndarray) -> float:
+    """Share of points along the quad's sides that lie on an edge (each side counts equally)."""
+    h, w = edges.shape
+    shares = []
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        t = np.linspace(0.05, 0.95, 40)[:, None]
+        pts = (p * (1 - t) + q * t).astype(int)
+        inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+        # A side on the image border (scan, or paper cut off) gives no edge; count it as neutral.
+        if inside.mean() < 0.5 or _on_border(pts, w, h):
+            shares.append(0.75)
+            continue
+        pts = pts[inside]
+        shares.append(float((edges[pts[:, 1], pts[:, 0]] > 0).mean()))
+    return float(np.mean(shares)) if min(shares) > 0.3 else 0.0
+
+
+def _on_border(pts: np.ndarray, w: int, h: int, tol: int = 4) -> bool:
+    return bool((pts[:, 0] < tol).all() or (pts[:, 0] > w - 1 - tol).all()
+                or (pts[:, 1] < tol).all() or (pts[:, 1] > h - 1 - tol).all())
+
+
+def _candidate_masks(small: np.ndarray):
+    """Binary masks whose outer contours may be the document (bright paper, or strong edges)."""
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    blur = cv2.GaussianBlur(gray, (5, 5), 0)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+    edges = colour_edges(small, 30, 90)
+    yield cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel, iterations=2)
+    # Weak or dashed outlines (light card on light desk, glare) need wider bridging.
+    yield cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8), iterations=3)
+    _, otsu = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield cv2.morphologyEx(otsu, cv2.MORPH_CLOSE, kernel, iterations=3)
+    # Paper is low-saturation; many desks are not. Helps when paper and desk have similar brightness.
+    sat = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)[:, :, 1]
+    _, low_sat = cv2.threshold(cv2.GaussianBlur(sat, (7, 7), 0), 0, 255,
+                               cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    yield cv2.morphologyEx(low_sat, cv2.MORPH_OPEN, kernel, iterations=2)
+
+
+def _as_quad(contour: np.ndarray) -> np.ndarray | None:
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    poly = cv2.approxPolyDP(hull, 0.012 * peri, True).reshape(-1, 2).astype(np.float64)
+    if len(poly) == 4:
+        return order_corners(poly)
+    if len(poly) < 4:
+        return None
+    # Rounded card corners or a clipped page corner add short edges: keep the four longest sides
+    # and intersect them, which puts the corners where the straight edges meet.
+    n = len(poly)
+    lengths = [np.linalg.norm(poly[(i + 1) % n] - poly[i]) for i in range(n)]
+    longest = sorted(sorted(range(n), key=lambda i: -lengths[i])[:4])
+    if sum(lengths[i] for i in longest) < 0.7 * peri:
+        return None
+    corners = []
+    for k in range(4):
+        i, j = longest[k], longest[(k + 1) % 4]
+        pt = _intersect(poly[i], poly[(i + 1) % n], poly[j], poly[(j + 1) % n])
+        if pt is None:
+            return None
+        corners.append(pt)
+    quad = np.array(corners, np.float32)
+    if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    return order_corners(quad)
+
+
+def _intersect(p1, p2, p3, p4):
+    d1, d2 = p2 - p1, p4 - p3
+    den = d1[0] * d2[1] - d1[1] * d2[0]
+    if abs(den) < 1e-6:
+        return None
+    t = ((p3[0] - p1[0]) * d2[1] - (p3[1] - p1[1]) * d2[0]) / den
+    return p1 + t * d1
+
+
+def _aspect_ok(quad: np.ndarray, aspect: float | None) -> bool:
+    if aspect is None:
+        return True
+    w = (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    h = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    ratio = max(w, h) / max(min(w, h), 1)
+    target = max(aspect, 1 / aspect)
+    # Tight enough that a form's inner table (about 1.2:1) is not taken for the A4 page (1.41:1).
+    return abs(ratio - target) / target < 0.12
+
+
+def warp(image: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Warp quad to size (w, h), rolling corners so the quad's long side lands on the target's long side.
+
+    Returns the warped image and the homography from warped pixels back to original pixels.
+    """
+    w, h = size
+    top = np.linalg.norm(quad[1] - quad[0])
+    left = np.linalg.norm(quad[3] - quad[0])
+    if (top >= left) != (w >= h):
+        quad = np.roll(quad, 1, axis=0)   # document lies on its side; 90 vs 270 is settled later
+    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    out = cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    return out, np.linalg.inv(m)
+
+
+def full_quad(image: np.ndarray) -> np.ndarray:
+    h, w = image.shape[:2]
+    return np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+
+
+def rotate180(doc: np.ndarray, to_original: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    h, w = doc.shape[:2]
+    flip = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
+    return cv2.rotate(doc, cv2.ROTATE_180), to_original @ flip
+
+
+def box_to_original(box, to_original: np.ndarray | None, shape: tuple[int, int]) -> list[int] | None:
+    """Map an [x, y, w, h] box in document pixels to the bounding box in uploaded-image pixels."""
+    if box is None:
+        return None
+    x, y, w, h = box
+    if to_original is None:
+        return [int(x), int(y), int(w), int(h)]
+    pts = np.array([[[x, y], [x + w, y], [x + w, y + h], [x, y + h]]], np.float64)
+    mapped = cv2.perspectiveTransform(pts, to_original)[0]
+    x0, y0 = np.clip(mapped.min(0), 0, None)
+    x1 = min(mapped[:, 0].max(), shape[1])
+    y1 = min(mapped[:, 1].max(), shape[0])
+    return [int(x0), int(y0), int(max(x1 - x0, 1)), int(max(y1 - y0, 1))]

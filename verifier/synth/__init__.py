@@ -1,0 +1,1 @@
+"""Synthetic, labelled document images for developing and measuring the checks (not used in production)."""

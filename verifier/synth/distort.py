@@ -1,0 +1,100 @@
+"""Turn a clean rendered document into a phone photo or a scan (background, tilt, light, blur, JPEG)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image
+
+
+def as_photo(doc: Image.Image, rng: np.random.Generator, quarter_turn: int = 0) -> np.ndarray:
+    """A phone photo (BGR) of doc lying on a desk."""
+    src = cv2.cvtColor(np.array(doc), cv2.COLOR_RGB2BGR)
+    long_side = int(rng.integers(1600, 3001))
+    aspect = rng.uniform(1.3, 1.4)
+    portrait_doc = src.shape[0] > src.shape[1]
+    W, H = (int(long_side / aspect), long_side) if portrait_doc else (long_side, int(long_side / aspect))
+    canvas = _background(rng, W, H)
+    fill = rng.uniform(0.55, 0.85)
+    scale = fill * min(W / src.shape[1], H / src.shape[0])
+    dw, dh = src.shape[1] * scale, src.shape[0] * scale
+    cx, cy = W / 2 + rng.uniform(-0.06, 0.06) * W, H / 2 + rng.uniform(-0.06, 0.06) * H
+    angle = np.radians(rng.uniform(-10, 10))
+    corners = np.array([[-dw / 2, -dh / 2], [dw / 2, -dh / 2], [dw / 2, dh / 2], [-dw / 2, dh / 2]])
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    dst = corners @ rot.T + [cx, cy]
+    dst += rng.uniform(-0.05, 0.05, (4, 2)) * [dw, dh]       # perspective tilt
+    sh, sw = src.shape[:2]
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [sw, 0], [sw, sh], [0, sh]]), np.float32(dst))
+    warped = cv2.warpPerspective(src, m, (W, H), flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.full((sh, sw), 255, np.uint8), m, (W, H))
+    out = np.where(mask[..., None] > 127, warped, canvas)
+    out = _lighting(out, rng)
+    out = _blur_noise(out, rng, rng.uniform(0, 1.3))
+    return np.ascontiguousarray(np.rot90(out, quarter_turn))
+
+
+def as_scan(doc: Image.Image, rng: np.random.Generator, grey: bool) -> np.ndarray:
+    """A flatbed scan: white margin, nearly straight, maybe greyscale."""
+    src = cv2.cvtColor(np.array(doc), cv2.COLOR_RGB2BGR)
+    long_side = int(rng.integers(1600, 2601))
+    s = long_side / max(src.shape[:2])
+    src = cv2.resize(src, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    pad = int(rng.integers(0, 40))
+    out = cv2.copyMakeBorder(src, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    h, w = out.shape[:2]
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-1.0, 1.0), 1.0)
+    out = cv2.warpAffine(out, rot, (w, h), borderValue=(255, 255, 255))
+    out = _blur_noise(out, rng, rng.uniform(0, 0.6))
+    if grey:
+        out = cv2.cvtColor(cv2.cvtColor(out, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    return out
+
+
+def unreadable(img: np.ndarray, rng: np.random.Generator, how: str) -> np.ndarray:
+    if how == "blur":
+        k = max(img.shape[:2]) / 2000
+        return cv2.GaussianBlur(img, (0, 0), rng.uniform(9, 14) * k)
+    if how == "dark":
+        return (img.astype(np.float32) * rng.uniform(0.06, 0.13)).astype(np.uint8)
+    s = rng.uniform(220, 340) / max(img.shape[:2])
+    return cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+
+
+def encode(img: np.ndarray, rng: np.random.Generator, png: bool = False) -> tuple[bytes, str]:
+    if png:
+        return cv2.imencode(".png", img)[1].tobytes(), "png"
+    q = int(rng.integers(55, 96))
+    return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, q])[1].tobytes(), "jpg"
+
+
+def _background(rng, W, H) -> np.ndarray:
+    kind = rng.integers(3)
+    base = rng.integers(30, 200, 3).astype(np.float32)
+    if kind == 0:   # wood grain
+        yy = np.linspace(0, 1, H)[:, None]
+        xx = np.linspace(0, 1, W)[None, :]
+        grain = np.sin((xx * rng.uniform(20, 60) + 3 * np.sin(yy * rng.uniform(3, 9))) * np.pi)
+        img = base[None, None, :] * (0.85 + 0.15 * grain[..., None])
+    elif kind == 1:  # flat desk with noise
+        img = np.broadcast_to(base, (H, W, 3)) + rng.normal(0, 6, (H, W, 1))
+    else:           # patterned cloth / clutter
+        small = rng.integers(0, 255, (H // 80 + 1, W // 80 + 1, 3)).astype(np.float32)
+        img = cv2.resize(small, (W, H), interpolation=cv2.INTER_CUBIC) * 0.5 + base * 0.5
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _lighting(img: np.ndarray, rng) -> np.ndarray:
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h:8, 0:w:8].astype(np.float32)
+    gx, gy = rng.uniform(-1, 1, 2)
+    grad = 1 + rng.uniform(0.1, 0.35) * (gx * (xx / w - 0.5) + gy * (yy / h - 0.5)) * 2
+    grad = grad * rng.uniform(0.75, 1.05)
+    grad = cv2.resize(grad, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(img.astype(np.float32) * grad[..., None], 0, 255).astype(np.uint8)
+
+
+def _blur_noise(img: np.ndarray, rng, sigma: float) -> np.ndarray:
+    if sigma > 0.3:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    noise = rng.normal(0, rng.uniform(0, 4), img.shape[:2] + (1,))
+    return np.clip(img.astype(np.float32) + noise, 0, 255).astype(np.uint8)
