@@ -26,6 +26,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     VERIFY_INLINE = True  # without Redis, uploads are verified in-process
     FLASK_ADMIN_SWATCH = "cerulean"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # absolute base for links printed outside a request
 
 
 class ProductionConfig(Config):
@@ -52,7 +53,7 @@ def apply_environment(app) -> None:
     env = os.environ
     if env.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
-    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR"):
+    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR", "PUBLIC_BASE_URL"):
         if env.get(key):
             app.config[key] = env[key]
     if app.config.get("REDIS_URL"):

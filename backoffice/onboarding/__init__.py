@@ -1,0 +1,1 @@
+"""Organisation onboarding: invitation links and QR codes, self-registration, approval, sub-org administration."""
