@@ -19,6 +19,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     RATELIMIT_ENABLED = True
@@ -41,6 +42,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     SECRET_KEY = "test-secret"
+    # Tests create hundreds of accounts; a cheap hash keeps them fast (production keeps scrypt).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def from_environment() -> type[Config]:

@@ -138,3 +138,22 @@ def _try_destroy(client, view, pk, ep):
     client.post(f"{ep}/delete/", data={"id": pk, "csrf_token": token})
     client.post(f"{ep}/action/", data={"action": "delete", "rowid": pk, "csrf_token": token})
     _db.session.expire_all()
+
+
+def test_in_scope_delete_works_so_the_refusals_above_mean_something(app, orgs, world, login_as):
+    """Positive control: where a view allows deleting, a parent deletes its child's row through the same POSTs."""
+    client = app.test_client()
+    login_as("GZ", c=client)
+    deletable = [v for v in _model_views(app) if v.can_delete]
+    assert deletable, "no console view allows deleting: this control would check nothing"
+    for view in deletable:
+        for owner, how in (("YX", "delete"), ("YX-METRO", "action")):
+            pk = _pk(world[(view.endpoint, owner)])
+            ep = f"/admin/{view.endpoint}"
+            token = csrf_token(client.get(f"{ep}/").text)
+            if how == "delete":
+                client.post(f"{ep}/delete/", data={"id": pk, "csrf_token": token})
+            else:
+                client.post(f"{ep}/action/", data={"action": "delete", "rowid": pk, "csrf_token": token})
+            _db.session.expire_all()
+            assert _db.session.get(view.model, pk) is None, f"{view.endpoint}: in-scope {how} did not delete"

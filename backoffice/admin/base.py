@@ -3,7 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.tools import iterdecode
-from flask_admin.form import SecureForm
+from flask_wtf import FlaskForm
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect, select
 
@@ -42,7 +42,8 @@ class ScopedModelView(SecuredMixin, ModelView):
 
     flask-admin's get_one() is not filtered by get_query(), so it is overridden too.
     """
-    form_base_class = SecureForm
+    # Flask-WTF's token: the global CSRFProtect checks every POST and rejects flask-admin's SecureForm token.
+    form_base_class = FlaskForm
     can_view_details = True
     can_export = True
     export_types = ["csv", "xlsx"]

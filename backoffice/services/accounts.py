@@ -21,7 +21,7 @@ class LoginResult:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 def policy() -> rules.LockoutPolicy:

@@ -13,9 +13,15 @@ def init_queue(app: Flask) -> None:
     app.extensions["xuebu_redis"] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
 
-def get_queue(app: Flask, name: str = VERIFY_QUEUE):
+def get_queue(app: Flask, name: str | None = None):
+    """The RQ queue `name` (default: config VERIFY_QUEUE_NAME, else "verify"); None without Redis."""
     from rq import Queue
     redis = app.extensions.get("xuebu_redis")
     if redis is None:
         return None
-    return Queue(name, connection=redis)
+    return Queue(name or verify_queue_name(app), connection=redis)
+
+
+def verify_queue_name(app: Flask) -> str:
+    # Tests give each run its own queue name so concurrent runs on one Redis never collide.
+    return app.config.get("VERIFY_QUEUE_NAME") or VERIFY_QUEUE
