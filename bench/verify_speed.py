@@ -54,6 +54,8 @@ if __name__ == "__main__":
     p.add_argument("--n", type=int, default=12)
     args = p.parse_args()
     _one_core()
+    from verifier import ocr
+    print("ocr backend:", "tesserocr (in-process)" if ocr._api("eng", 7) is not None else "tesseract subprocess")
     with tempfile.TemporaryDirectory() as d:
         for kind, target in (("id_card_front", 0.5), ("application_form", 1.0)):
             ours, plain = bench(kind, args.n, Path(d))

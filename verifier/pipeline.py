@@ -59,15 +59,15 @@ def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 
 def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    text = names.page_text(doc.doc)
-    result = names.check_name_in_text(text, expected.get("name"))
-    if result.status != "pass" and names.cjk_count(text) < 40:
+    lines = names.page_lines(doc.doc)
+    result = names.check_name_on_page(doc.doc, lines, expected.get("name"))
+    if result.status != "pass" and names.cjk_count(names.lines_text(lines)) < 40:
         # Little Chinese text came out: the page is probably upside down.
         other = document.flipped(doc)
-        text2 = names.page_text(other.doc)
-        if names.cjk_count(text2) > names.cjk_count(text):
-            result = names.check_name_in_text(text2, expected.get("name"))
-    return [result]
+        lines2 = names.page_lines(other.doc)
+        if names.cjk_count(names.lines_text(lines2)) > names.cjk_count(names.lines_text(lines)):
+            return _in_original(other, [names.check_name_on_page(other.doc, lines2, expected.get("name"))])
+    return _in_original(doc, [result])
 
 
 CHECKERS = {

@@ -25,17 +25,17 @@ def text_variants(image: np.ndarray, dark_text: bool = True):
     g = gray(image)
     if not dark_text:
         g = 255 - g
-    yield _pad(g)
+    yield pad(g)
     clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 8)).apply(g)
     _, otsu = cv2.threshold(cv2.GaussianBlur(clahe, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    yield _pad(otsu)
+    yield pad(otsu)
     big = cv2.resize(g, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
-    yield _pad(big)
+    yield pad(big)
     adaptive = cv2.adaptiveThreshold(g, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 12)
-    yield _pad(adaptive)
+    yield pad(adaptive)
 
 
-def _pad(g: np.ndarray) -> np.ndarray:
+def pad(g: np.ndarray) -> np.ndarray:
     # Tesseract misses glyphs touching the border; a white margin is cheap insurance.
     return cv2.copyMakeBorder(g, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
 
@@ -76,3 +76,22 @@ def lowest_line(image: np.ndarray, box: list[int], min_height: int = 8) -> tuple
     pad = max(4, (bottom - top) // 3)
     y0, y1 = max(0, top - pad), min(image.shape[0], bottom + pad)
     return image[y0:y1], [box[0], box[1] + y0, box[2], y1 - y0]
+
+
+def flatten(g: np.ndarray, stroke: int = 31) -> np.ndarray:
+    """Divide out uneven light and paper tint: Tesseract drops whole lines on a lighting gradient."""
+    g = gray(g)
+    small = cv2.resize(g, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    k = max(3, stroke // 4) | 1
+    bg = cv2.medianBlur(cv2.dilate(small, np.ones((k, k), np.uint8)), k)
+    bg = cv2.resize(bg, (g.shape[1], g.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return np.clip(g.astype(np.float32) / np.maximum(bg, 1) * 245, 0, 255).astype(np.uint8)
+
+
+def ink_columns(g: np.ndarray, margin: int = 12) -> tuple[int, int]:
+    """First and last columns holding dark ink (with a margin), for trimming a line crop."""
+    dark = (g < min(160, int(np.median(g)) - 40)).sum(axis=0) > 0
+    xs = np.nonzero(dark)[0]
+    if len(xs) == 0:
+        return 0, g.shape[1]
+    return max(0, int(xs[0]) - margin), min(g.shape[1], int(xs[-1]) + margin)

@@ -1,18 +1,22 @@
 """ID card front: read the 18-char number and the name, and verify them against the expected values."""
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
+import cv2
 import numpy as np
 
 from verifier import ocr
-from verifier.checks.common import cjk_only, id_chars, roi, text_variants
+from verifier.checks import namematch
+from verifier.checks.common import cjk_only, flatten, gray, id_chars, ink_columns, pad, roi, text_variants
 from verifier.checksums import gb11643_valid
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 # Fractions of the 85.6 x 54 mm card: the number sits bottom right of the label 公民身份号码.
 NUMBER_ROI = (0.30, 0.78, 0.99, 0.97)
 NAME_ROI = (0.16, 0.08, 0.62, 0.25)
+WIDE_NUMBER_ROI = (0.28, 0.66, 1.0, 1.0)
 
 
 def number_roi(doc: np.ndarray):
@@ -23,14 +27,35 @@ def read_number_candidates(doc: np.ndarray, expected: str | None, max_variants: 
     """ID-number reads from successive preprocessings; stops early once the expected number is seen."""
     crop, _ = number_roi(doc)
     reads = []
-    for i, img in enumerate(text_variants(crop)):
-        if i >= max_variants:
+    for i, img in enumerate(itertools.chain(text_variants(crop), _line_variants(doc))):
+        if i >= max_variants + (2 if max_variants > 1 else 0):
             break
         text = ocr.ocr_text(img, psm=7, whitelist="0123456789X", timeout=5)
         reads.append(id_chars(text))
-        if expected and expected in reads[-1]:
+        if expected and expected in reads[-1] or i + 1 >= max_variants and _settled(reads):
             break
     return reads
+
+
+def _settled(reads: list[str]) -> bool:
+    return any(gb11643_valid(w) for w in number_windows(reads)) or _agreed(reads) is not None
+
+
+def _line_variants(doc: np.ndarray):
+    """The number line found by its ink in a wider band: rescues crops cut by an imprecise outline."""
+    crop, _ = roi(doc, *WIDE_NUMBER_ROI)
+    flat = flatten(crop)
+    ink = namematch.ink_mask(flat)
+    line = namematch.main_line(ink)
+    if line is None or line[1] - line[0] < 10:
+        return
+    pad_y = (line[1] - line[0]) // 2
+    band = flat[max(0, line[0] - pad_y):line[1] + pad_y]
+    x0, x1 = ink_columns(band)
+    band = band[:, x0:x1]
+    yield pad(band)
+    _, otsu = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    yield pad(otsu)
 
 
 def number_windows(reads: list[str]) -> list[str]:
@@ -93,22 +118,41 @@ def check_name(doc: np.ndarray, expected: str | None) -> CheckResult:
 
 
 def match_name_in_roi(crop: np.ndarray, box, expected: str | None, psm: int = 7) -> CheckResult:
-    """Compare the expected name with a few reads of the ROI; pass only on an exact hit."""
+    """Pass on an exact read or when every character cell verifies; fail only on visible evidence."""
     expected = cjk_only(expected)
-    reads = []
-    for i, img in enumerate(text_variants(crop)):
-        if i >= 3:
-            break
-        reads.append(cjk_only(ocr.ocr_text(img, lang="chi_sim", psm=psm, timeout=5)))
-        if expected and expected in reads[-1]:
-            return CheckResult("name_match", PASS, 0.93, expected, "姓名与名单一致", box)
-    read = Counter(r for r in reads if r).most_common(1)
+    read = cjk_only(ocr.ocr_text(pad(gray(crop)), lang="chi_sim", psm=psm, timeout=5))
     if not expected:
-        return CheckResult("name_match", UNSURE, 0.0, read[0][0] if read else None, "名单中无姓名，无法比对", box)
-    # Fail only when independent reads agree on a different name of the same length; Tesseract's
-    # chi_sim often garbles one rare character, which must not look like a different person.
-    if read and read[0][1] >= 2 and len(read[0][0]) == len(expected):
-        value = read[0][0]
-        return CheckResult("name_match", FAIL, 0.8, value, f"姓名与名单不一致：识别为 {value}，名单为 {expected}", box)
-    value = read[0][0] if read else None
-    return CheckResult("name_match", UNSURE, 0.3, value, "未能可靠识别姓名，请人工核对", box)
+        return CheckResult("name_match", UNSURE, 0.0, read or None, "名单中无姓名，无法比对", box)
+    if read == expected:
+        return CheckResult("name_match", PASS, 0.93, expected, "姓名与名单一致", box)
+    span = name_span(crop)
+    if span is None:
+        return CheckResult("name_match", UNSURE, 0.2, read or None, "未找到姓名文字，请人工核对", box)
+    band, x0, x1 = span
+    verdict, detail = namematch.verify_name_span(band, x0, x1, expected, read)
+    return name_result(verdict, detail, expected, read, box)
+
+
+def name_span(crop: np.ndarray):
+    """(ink band of the name line, first column, last column) or None."""
+    ink = namematch.ink_mask(crop)
+    line = namematch.main_line(ink)
+    if line is None or line[1] - line[0] < 8:
+        return None
+    band = ink[line[0]:line[1]]
+    h = band.shape[0]
+    runs = namematch.column_runs(band, max(2, int(0.6 * h)))
+    if not runs:
+        return None
+    x0, x1 = max(runs, key=lambda r: r[1] - r[0])
+    return band, x0, x1
+
+
+def name_result(verdict: str, detail: str, expected: str, read: str, box) -> CheckResult:
+    if verdict == "same":
+        return CheckResult("name_match", PASS, 0.85, expected, "姓名与名单一致（逐字比对）", box)
+    if verdict == "differs":
+        value = read or None
+        return CheckResult("name_match", FAIL, 0.75, value,
+                           f"姓名与名单 {expected} 不一致（识别为 {read or '?'}；{detail}）", box)
+    return CheckResult("name_match", UNSURE, 0.3, read or None, f"未能可靠比对姓名，请人工核对（{detail}）", box)

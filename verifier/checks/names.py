@@ -1,59 +1,131 @@
 """`name_match` on free-layout documents (diploma, registration record, status report, receipt)."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import cv2
 import numpy as np
 
 from verifier import ocr
-from verifier.checks.common import CJK, gray
+from verifier.checks import namematch
+from verifier.checks.common import CJK, flatten, gray, ink_columns, text_lines
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 # Labels after which the holder's name is printed on these documents.
-NAME_LABELS = ("姓名", "学生", "交款人", "缴款人", "付款人", "考生")
+NAME_LABELS = ("姓名", "学生", "交款人", "缴款人", "付款人", "考生", "持证人", "申请人")
 OCR_WIDTH = 1400
 
 
-def page_text(doc: np.ndarray, timeout: float = 20) -> str | None:
+def page_lines(doc: np.ndarray, timeout: float = 20) -> tuple[list, float] | None:
+    """Tesseract's text lines of the page (boxes in the scaled page) and the scale applied, or None."""
     g = gray(doc)
     scale = min(1.0, OCR_WIDTH / g.shape[1])
-    g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return ocr.ocr_text(g, lang="chi_sim", psm=6, timeout=timeout)
+    g = flatten(cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    lines = ocr.ocr_lines(g, lang="chi_sim", psm=6, timeout=timeout)
+    return None if lines is None else (lines, scale)
 
 
 def cjk_count(text: str | None) -> int:
     return len(CJK.findall(text or ""))
 
 
-def check_name_in_text(text: str | None, expected: str | None) -> CheckResult:
-    """Pass on an exact hit; fail only if a labelled name is read and differs; else unsure."""
-    if text is None:
+def lines_text(lines) -> str:
+    return "\n".join(t for t, _ in lines[0]) if lines else ""
+
+
+def check_name_on_page(doc: np.ndarray, lines, expected: str | None) -> CheckResult:
+    """Pass on an exact read or a verified labelled name; fail only on visible evidence; else unsure."""
+    if lines is None:
         return CheckResult("name_match", UNSURE, 0.0, None, "文字识别失败，请人工核对姓名", None)
-    flat = re.sub(r"\s+", "", text)
     expected = "".join(CJK.findall(expected or ""))
     if not expected:
         return CheckResult("name_match", UNSURE, 0.0, None, "名单中无姓名，无法比对", None)
-    if expected in flat:
-        return CheckResult("name_match", PASS, 0.9, expected, "文件中姓名与名单一致", None)
-    labelled = labelled_name(flat, len(expected))
-    if labelled and labelled[0] == expected[0] and labelled != expected:
-        # Same surname, different given name: the near miss we must not pass. OCR noise could also
-        # produce this, so only a fail with moderate confidence.
-        return CheckResult("name_match", FAIL, 0.7, labelled,
-                           f"文件中姓名为 {labelled}，与名单 {expected} 不一致", None)
-    if labelled and not set(labelled) & set(expected):
-        return CheckResult("name_match", FAIL, 0.6, labelled,
-                           f"文件中姓名为 {labelled}，与名单 {expected} 不一致", None)
-    return CheckResult("name_match", UNSURE, 0.3, labelled, "未在文件中找到名单姓名，请人工核对", None)
+    (rows, scale) = lines
+    for text, box in rows:
+        if namematch.clean_hit(text, expected):
+            return CheckResult("name_match", PASS, 0.9, expected, "文件中姓名与名单一致", _page_box(box, scale))
+    for text, box in itertools.chain(rows, _own_lines(doc, scale, rows)):
+        flat = re.sub(r"\s+", "", text)
+        label = find_label_text(flat)
+        if label:
+            result = _verify_labelled(doc, box, scale, label, flat, expected)
+            if result is not None:
+                return result
+    return CheckResult("name_match", UNSURE, 0.3, None, "未在文件中找到名单姓名，请人工核对", None)
 
 
-def labelled_name(flat: str, length: int) -> str | None:
-    for label in NAME_LABELS:
-        i = flat.find(label)
-        if i >= 0:
-            tail = flat[i + len(label):].lstrip(":：")
-            chars = CJK.findall(tail[:length + 1])
-            if len(chars) >= 2:
-                return "".join(chars[:length])
-    return None
+def find_label_text(flat: str) -> str | None:
+    """The name label on a line read; a misread label still ends in its last character and a colon."""
+    exact = next((lb for lb in NAME_LABELS if lb in flat), None)
+    if exact:
+        return exact
+    return next((lb for lb in NAME_LABELS if re.search(re.escape(lb[-1]) + "[:：;；]", flat)), None)
+
+
+def _own_lines(doc: np.ndarray, scale: float, rows, limit: int = 14):
+    """Lines the page read missed (chi_sim page segmentation drops some), read one by one, lazily."""
+    g = flatten(cv2.resize(gray(doc), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    covered = [(y, y + h) for _, (x, y, w, h) in rows]
+    for top, bottom in text_lines(g, min_height=max(8, g.shape[0] // 150))[:limit]:
+        if any(a <= (top + bottom) / 2 <= b for a, b in covered):
+            continue
+        x0, x1 = ink_columns(g[top:bottom])
+        text = ocr.ocr_text(namematch_pad(g[top:bottom, x0:x1]), lang="chi_sim", psm=7, timeout=5) or ""
+        yield text, (x0, top, x1 - x0, bottom - top)
+
+
+def _page_box(box, scale: float) -> list[int]:
+    return [int(v / scale) for v in box]
+
+
+def _verify_labelled(doc, box, scale, label: str, flat: str, expected: str) -> CheckResult | None:
+    """Check the characters printed after the label on this line, cell by cell."""
+    x, y, w, h = _page_box(box, scale)
+    pad = h // 3
+    crop = doc[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
+    if crop.size == 0:
+        return None
+    line_read = "".join(CJK.findall(ocr.ocr_text(namematch_pad(crop), lang="chi_sim", psm=7, timeout=5) or ""))
+    row_box = [max(0, x - pad), max(0, y - pad), crop.shape[1], crop.shape[0]]
+    if namematch.clean_hit(line_read, expected):
+        return CheckResult("name_match", PASS, 0.9, expected, "文件中姓名与名单一致", row_box)
+    ink = namematch.ink_mask(crop)
+    line = namematch.main_line(ink)
+    if line is None:
+        return None
+    band = ink[line[0]:line[1]]
+    start = namematch.find_label(band, label)
+    span = None if start is None else _name_span(band, start)
+    if span is None:
+        return None
+    after = re.split(r"[:：;；]", line_read, maxsplit=1)[-1] if label not in line_read else line_read.split(label, 1)[1]
+    read = "".join(CJK.findall(after))[:len(expected) + 1]
+    verdict, detail = namematch.verify_name_span(band, span[0], span[1], expected, read)
+    value = read or None
+    if verdict == "same":
+        return CheckResult("name_match", PASS, 0.85, expected, "文件中姓名与名单一致（逐字比对）", row_box)
+    if verdict == "differs":
+        return CheckResult("name_match", FAIL, 0.75, value,
+                           f"文件中姓名与名单 {expected} 不一致（识别为 {read or '?'}；{detail}）", row_box)
+    return CheckResult("name_match", UNSURE, 0.3, value, f"未能可靠比对姓名，请人工核对（{detail}）", row_box)
+
+
+def namematch_pad(crop: np.ndarray) -> np.ndarray:
+    return cv2.copyMakeBorder(gray(crop), 12, 12, 12, 12, cv2.BORDER_REPLICATE)
+
+
+def _name_span(band: np.ndarray, start: int) -> tuple[int, int] | None:
+    """Columns of the name: the first word-sized ink group right of start, skipping a colon."""
+    h = band.shape[0]
+    fine = [r for r in namematch.column_runs(band, 2) if r[0] >= start]
+    while fine and band[:, fine[0][0]:fine[0][1]].sum() < 0.05 * h * h and fine[0][1] - fine[0][0] < 0.35 * h:
+        fine.pop(0)                       # '：' or ':' between label and name
+    if not fine:
+        return None
+    x0, x1 = fine[0]
+    for a, b in fine[1:]:
+        if a - x1 >= 0.6 * h:
+            break
+        x1 = b
+    return x0, x1

@@ -39,9 +39,20 @@ def ring_score(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple[float,
     return hits / len(angles), float((c > 0).mean()) if c.size else 0.0
 
 
+def white_balance(bgr: np.ndarray) -> np.ndarray:
+    """Scale channels so the paper (brightest quarter) is neutral: warm lamp light turns grey ink reddish."""
+    g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    paper = bgr[g >= np.percentile(g, 75)].reshape(-1, 3).astype(np.float32)
+    if len(paper) < 50:
+        return bgr
+    white = np.median(paper, axis=0)
+    gain = white.mean() / np.maximum(white, 1)
+    return np.clip(bgr.astype(np.float32) * gain, 0, 255).astype(np.uint8)
+
+
 def check_seal(doc: np.ndarray) -> CheckResult:
     scale = WORK_WIDTH / doc.shape[1]
-    small = cv2.resize(doc, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = white_balance(cv2.resize(doc, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     if not is_colour(small):
         return _grey_result(small, scale, "图片为黑白/灰度，无法确认红色印章，请上传彩色原件")
     mask = red_mask(small)

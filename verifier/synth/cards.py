@@ -38,7 +38,8 @@ def id_front(rng, name: str, id_number: str, female: bool, birth: dt.date) -> Im
     d = ImageDraw.Draw(img)
     lab, val = font(int(3.0 * MM)), font(int(3.3 * MM))
     d.text((6 * MM, 7 * MM), "姓 名", fill=LABEL_BLUE, font=lab)
-    d.text((16 * MM, 6.6 * MM), name, fill=(15, 15, 15), font=font(int(4.2 * MM)))
+    nx, ny = rng.uniform(15, 17.5), rng.uniform(6.0, 7.2)
+    d.text((nx * MM, ny * MM), name, fill=(15, 15, 15), font=font(int(rng.uniform(3.8, 4.6) * MM)))
     d.text((6 * MM, 14 * MM), "性 别", fill=LABEL_BLUE, font=lab)
     d.text((16 * MM, 13.8 * MM), "女" if female else "男", fill=(15, 15, 15), font=val)
     d.text((26 * MM, 14 * MM), "民 族", fill=LABEL_BLUE, font=lab)
@@ -51,8 +52,11 @@ def id_front(rng, name: str, id_number: str, female: bool, birth: dt.date) -> Im
     for i in range(0, len(addr), 11):
         d.text((16 * MM, (27.3 + 5 * i // 11) * MM), addr[i:i + 11], fill=(15, 15, 15), font=val)
     d.text((6 * MM, 45.5 * MM), "公民身份号码", fill=LABEL_BLUE, font=lab)
-    num_font = digit_font(int(4.1 * MM), bold=True)
-    d.text((29 * MM, 44.8 * MM), " ".join([id_number]), fill=(10, 10, 10), font=num_font)
+    num_font = digit_font(int(rng.uniform(3.7, 4.3) * MM), bold=bool(rng.random() < 0.8))
+    num_x = rng.uniform(27.5, 30.5) * MM
+    while d.textlength(id_number, font=num_font) + num_x > 83 * MM:
+        num_x -= MM
+    d.text((num_x, rng.uniform(44.3, 45.3) * MM), id_number, fill=(10, 10, 10), font=num_font)
     photo = portrait(rng, int(24 * MM), int(30 * MM)).convert("RGB")
     img.paste(_fade_edges(photo, img.crop((56 * MM, 7 * MM, 80 * MM, 37 * MM))), (56 * MM, 7 * MM))
     return img

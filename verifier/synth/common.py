@@ -18,9 +18,26 @@ REGIONS = ["440106", "110105", "310115", "320102", "510107", "420111", "370202",
 SCHOOLS = ["华南理工大学", "广东开放大学", "北京交通大学", "湖北工业大学", "四川农业大学", "山东理工大学"]
 
 
+# Per-document typeface, set by the dataset writer: the held-out set comes from another renderer, so the
+# checks must not depend on one face or one digit font.
+STYLE = {"serif": False, "digits": "DejaVuSansMono"}
+DIGIT_FONTS = {"DejaVuSansMono": "dejavu/DejaVuSansMono", "DejaVuSans": "dejavu/DejaVuSans",
+               "LiberationMono": "liberation/LiberationMono", "LiberationSans": "liberation/LiberationSans",
+               "DejaVuSerif": "dejavu/DejaVuSerif"}
+
+
+def set_style(rng: np.random.Generator) -> None:
+    STYLE["serif"] = bool(rng.random() < 0.35)
+    STYLE["digits"] = str(rng.choice(list(DIGIT_FONTS), p=[0.4, 0.15, 0.15, 0.15, 0.15]))
+
+
+def font(size: int, bold: bool = False, serif: bool | None = None) -> ImageFont.FreeTypeFont:
+    """Noto CJK (simplified Chinese face of the .ttc) at size, in the current document's family."""
+    return _font(size, bold, STYLE["serif"] if serif is None else serif)
+
+
 @functools.lru_cache(maxsize=None)
-def font(size: int, bold: bool = False, serif: bool = False) -> ImageFont.FreeTypeFont:
-    """Noto CJK (simplified Chinese face of the .ttc) at size."""
+def _font(size: int, bold: bool, serif: bool) -> ImageFont.FreeTypeFont:
     family = "Serif" if serif else "Sans"
     weight = "Bold" if bold else "Regular"
     paths = glob.glob(f"/usr/share/fonts/opentype/noto/Noto{family}CJK-{weight}.ttc")
@@ -28,11 +45,16 @@ def font(size: int, bold: bool = False, serif: bool = False) -> ImageFont.FreeTy
     return ImageFont.truetype(paths[0], size, index=2)
 
 
-@functools.lru_cache(maxsize=None)
 def digit_font(size: int, bold: bool = False, mono: bool = True) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSansMono" if mono else "DejaVuSans"
-    suffix = "-Bold" if bold else ""
-    return ImageFont.truetype(f"/usr/share/fonts/truetype/dejavu/{name}{suffix}.ttf", size)
+    return _digit_font(size, bold, STYLE["digits"] if mono else "DejaVuSans")
+
+
+@functools.lru_cache(maxsize=None)
+def _digit_font(size: int, bold: bool, name: str) -> ImageFont.FreeTypeFont:
+    base = DIGIT_FONTS[name]
+    if name.startswith("Liberation"):
+        return ImageFont.truetype(f"/usr/share/fonts/truetype/{base}-{'Bold' if bold else 'Regular'}.ttf", size)
+    return ImageFont.truetype(f"/usr/share/fonts/truetype/{base}{'-Bold' if bold else ''}.ttf", size)
 
 
 def cjk_font_path() -> str:

@@ -18,6 +18,7 @@ TODAY = dt.date(2025, 6, 1)   # labels are computed against this date; pass it t
 
 def make_sample(rng: np.random.Generator, kind: str) -> tuple[bytes, str, dict]:
     """One image (encoded bytes, extension) and its label dict."""
+    common.set_style(rng)
     doc, expected, truth, values = _RENDER[kind](rng)
     how = rng.choice(["blur", "dark", "tiny"]) if rng.random() < 0.07 else None
     img, capture = _capture(doc, rng, truth)

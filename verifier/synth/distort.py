@@ -90,7 +90,10 @@ def _lighting(img: np.ndarray, rng) -> np.ndarray:
     grad = 1 + rng.uniform(0.1, 0.35) * (gx * (xx / w - 0.5) + gy * (yy / h - 0.5)) * 2
     grad = grad * rng.uniform(0.75, 1.05)
     grad = cv2.resize(grad, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(img.astype(np.float32) * grad[..., None], 0, 255).astype(np.uint8)
+    # Warm lamps and cool daylight tint the whole photo (BGR gains): grey ink must not turn into red ink.
+    tint = np.array([rng.uniform(0.72, 0.9), rng.uniform(0.88, 0.97), 1.0]) if rng.random() < 0.25 else \
+        np.array([1.0, rng.uniform(0.97, 1.0), rng.uniform(0.85, 0.95)]) if rng.random() < 0.15 else np.ones(3)
+    return np.clip(img.astype(np.float32) * grad[..., None] * tint, 0, 255).astype(np.uint8)
 
 
 def _blur_noise(img: np.ndarray, rng, sigma: float) -> np.ndarray:

@@ -79,8 +79,9 @@ def _page(title: str, lines: list[str], rng, title_size=70) -> Image.Image:
     d = ImageDraw.Draw(page)
     tw = d.textlength(title, font=font(title_size, bold=True))
     d.text(((A4[0] - tw) / 2, 160), title, fill=INK, font=font(title_size, bold=True))
+    size, left, step = int(rng.integers(38, 52)), int(rng.integers(110, 220)), int(rng.integers(80, 110))
     for i, line in enumerate(lines):
-        d.text((150, 420 + i * 95), line, fill=INK, font=font(44))
+        d.text((left, 420 + i * step), line, fill=INK, font=font(size))
     return page
 
 
