@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import queue
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +37,7 @@ def parse_args():
     p.add_argument("--waitlist-cap", type=int, default=None, help="default N-Q (nobody is refused as full)")
     p.add_argument("--clients", type=int, default=64)
     p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=int, default=16)
     p.add_argument("--healthz-requests", type=int, default=5000)
     p.add_argument("--pg-url", default=DEFAULT_PG, help="an admin URL; a fresh database is created beside it")
     p.add_argument("--timeout", type=float, default=300, help="seconds before the submit phase gives up")
@@ -69,7 +67,8 @@ def drop_database(admin_url: str, url: str) -> None:
 
 def setup_schema(env: dict) -> str:
     """`xuebu db upgrade`; if that fails or leaves the schema behind the models, rebuild with create_all()."""
-    upgrade = subprocess.run([str(BIN / "xuebu"), "db", "upgrade"], env=env, cwd=ROOT, capture_output=True, text=True)
+    upgrade = subprocess.run([str(BIN / "xuebu"), "db", "upgrade"], env=env, cwd=ROOT, capture_output=True, text=True,
+                             check=False)
     from backoffice import create_app
     from backoffice.extensions import db
     os.environ.update(env)
@@ -172,7 +171,7 @@ def fire(port: int, jobs: list, clients: int, timeout: float) -> tuple[list, flo
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] if values else float("nan")
 
 
 def report(title: str, results: list, seconds: float) -> float:
@@ -243,6 +242,9 @@ def main() -> int:
               f"{args.clients} client connections; {os.cpu_count()} CPUs")
         health, secs = fire(port, [("GET", "/healthz", {}, None)] * args.healthz_requests, args.clients, 120)
         health_rate = report("GET /healthz", health, secs)
+        # Warm the workers (connections, prepared statements) with reads, as a live server would be.
+        fire(port, [("GET", f"/api/v1/applications/{a}", {"Authorization": f"Bearer {t}"}, None)
+                    for a, t in pairs[: args.clients * 4]], args.clients, 60)
         jobs = [("POST", f"/api/v1/applications/{app_id}/submit", {"Authorization": f"Bearer {tok}",
                                                                   "Content-Length": "0"}, int(app_id))
                 for app_id, tok in pairs]

@@ -52,6 +52,8 @@ class Batch(db.Model):
     # Counters moved only by single conditional UPDATEs, so allocation is atomic on every engine.
     allocated_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     waitlist_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Slots freed with nobody waiting; while non-zero a new submit looks for the smallest free rank.
+    released_slots: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = created_at()
 
     programme: Mapped[Programme] = relationship(back_populates="batches")

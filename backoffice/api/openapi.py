@@ -1,0 +1,150 @@
+"""The OpenAPI 3 description of /api/v1 (hand-written; a test checks it against the url_map)."""
+
+KINDS = ["application_form", "id_card_front", "id_card_back", "bank_card", "diploma", "diploma_registration",
+         "student_status_report", "tuition_receipt"]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(c): {"$ref": "#/components/responses/Error"} for c in codes}
+
+
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+APP_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+SECURED = [{"bearer": []}]
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "detail"], "properties": {
+        "error": {"type": "string", "example": "batch_full"}, "detail": {"type": "string"},
+        "message": {"type": "string", "nullable": True, "description": "Chinese text for people"},
+        "reasons": {"type": "array", "items": _ref("Reason")}}},
+    "Reason": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+    "Applicant": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}, "mobile": {"type": "string"},
+        "org_id": {"type": "integer", "nullable": True}}},
+    "Token": {"type": "object", "required": ["token", "token_type"], "properties": {
+        "token": {"type": "string"}, "token_type": {"type": "string", "enum": ["bearer"]},
+        "expires_in": {"type": "integer"}, "applicant": _ref("Applicant")}},
+    "Batch": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "programme_id": {"type": "integer"}, "programme": {"type": "string"},
+        "name": {"type": "string"}, "apply_opens_at": {"type": "string", "format": "date-time"},
+        "apply_closes_at": {"type": "string", "format": "date-time"}, "quota": {"type": "integer"},
+        "allocated": {"type": "integer"}, "waitlist_cap": {"type": "integer"}, "waitlisted": {"type": "integer"},
+        "amount": {"type": "string"}, "required_documents": {"type": "array", "items": {"type": "object"}},
+        "eligible": {"type": "boolean", "description": "only with a bearer token"},
+        "reasons": {"type": "array", "items": _ref("Reason")}}},
+    "Org": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}}},
+    "ApplicationSummary": {"type": "object", "required": ["id", "state", "quota_rank", "waitlist_position"],
+                           "properties": {
+        "id": {"type": "integer"}, "batch_id": {"type": "integer"}, "org_id": {"type": "integer"},
+        "state": {"type": "string", "enum": ["draft", "waitlisted", "in_review", "returned", "refused",
+                                             "approved", "withdrawn", "paid"]},
+        "state_label": {"type": "string"}, "quota_rank": {"type": "integer", "nullable": True},
+        "waitlist_position": {"type": "integer", "nullable": True},
+        "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
+        "reviewing_org_id": {"type": "integer", "nullable": True},
+        "last_reason": {"type": "string", "nullable": True}}},
+    "Application": {"allOf": [_ref("ApplicationSummary"), {"type": "object", "properties": {
+        "education_level": {"type": "string", "nullable": True}, "study_year": {"type": "integer", "nullable": True},
+        "amount": {"type": "string", "nullable": True}, "documents": {"type": "array", "items": _ref("Document")},
+        "missing_documents": {"type": "array", "items": {"type": "string", "enum": KINDS}},
+        "review_notes": {"type": "array", "items": {"type": "object"}}}}]},
+    "Document": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string", "enum": KINDS}, "kind_label": {"type": "string"},
+        "mime": {"type": "string"}, "size": {"type": "integer"}, "width": {"type": "integer"},
+        "height": {"type": "integer"}, "sha256": {"type": "string"}, "verification_status": {"type": "string"},
+        "uploaded_at": {"type": "string", "format": "date-time"}}},
+}
+
+PATHS = {
+    "/api/v1/auth/register": {"post": {
+        "summary": "Register an applicant (name, GB 11643 ID number, mobile, password)", "security": [],
+        "requestBody": _body({"type": "object", "required": ["name", "id_number", "mobile", "password"],
+                              "properties": {k: {"type": "string"} for k in ("name", "id_number", "mobile",
+                                                                             "password")}}),
+        "responses": {"201": _json({"type": "object", "properties": {
+            "applicant": _ref("Applicant"), "token": {"type": "string"}, "token_type": {"type": "string"}}},
+            "Registered"), **_errors(400, 409, 422)}}},
+    "/api/v1/auth/login": {"post": {
+        "summary": "Log in with ID number and password; returns a bearer token", "security": [],
+        "requestBody": _body({"type": "object", "required": ["id_number", "password"], "properties": {
+            "id_number": {"type": "string"}, "password": {"type": "string"}}}),
+        "responses": {"200": _json(_ref("Token")), **_errors(400, 401)}}},
+    "/api/v1/batches": {"get": {
+        "summary": "Batches open (or about to open) for applications; with a token, eligibility and reasons",
+        "security": [{}, {"bearer": []}],
+        "responses": {"200": _json({"type": "object", "properties": {
+            "batches": {"type": "array", "items": _ref("Batch")}}})}}},
+    "/api/v1/orgs": {"get": {
+        "summary": "Active unit unions (grassroots/enterprise) to choose from", "security": [],
+        "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}],
+        "responses": {"200": _json({"type": "object", "properties": {
+            "orgs": {"type": "array", "items": _ref("Org")}}})}}},
+    "/api/v1/applications": {
+        "get": {"summary": "The caller's applications", "security": SECURED,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "applications": {"type": "array", "items": _ref("ApplicationSummary")}}}),
+                    **_errors(401)}},
+        "post": {"summary": "Create a draft application in a batch for a unit union", "security": SECURED,
+                 "requestBody": _body({"type": "object", "required": ["batch_id", "org_id"], "properties": {
+                     "batch_id": {"type": "integer"}, "org_id": {"type": "integer"},
+                     "education_level": {"type": "string"}, "study_year": {"type": "integer"}}}),
+                 "responses": {"201": _json(_ref("Application"), "Created"), **_errors(400, 401, 404, 409, 422)}}},
+    "/api/v1/applications/{id}": {"get": {
+        "summary": "One of the caller's applications: state, rank, queue position, documents, return reasons",
+        "security": SECURED, "parameters": [APP_ID],
+        "responses": {"200": _json(_ref("Application")), **_errors(401, 404)}}},
+    "/api/v1/applications/{id}/documents/{kind}": {"put": {
+        "summary": "Upload (or replace) one document: jpg/png/pdf by content, at most 3 MB", "security": SECURED,
+        "parameters": [APP_ID, {"name": "kind", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": KINDS}}],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["file"], "properties": {"file": {"type": "string",
+                                                                           "format": "binary"}}}}}},
+        "responses": {"201": _json(_ref("Document"), "Stored"), **_errors(400, 401, 404, 409, 413, 422)}}},
+    "/api/v1/applications/{id}/submit": {"post": {
+        "summary": "Submit (or resubmit after a return). First come, first served: a quota rank or a waitlist "
+                   "position; 409 batch_full when both are used up",
+        "security": SECURED, "parameters": [APP_ID],
+        "responses": {"200": _json(_ref("ApplicationSummary")), **_errors(401, 404, 409, 422)}}},
+    "/api/v1/applications/{id}/withdraw": {"post": {
+        "summary": "Withdraw; a held quota slot passes to the head of the waitlist", "security": SECURED,
+        "parameters": [APP_ID],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"reason": {"type": "string"}}}}}},
+        "responses": {"200": _json(_ref("ApplicationSummary")), **_errors(401, 404, 409)}}},
+    "/api/v1/applications/{id}/appeals": {"post": {
+        "summary": "Appeal against a return or refusal", "security": SECURED, "parameters": [APP_ID],
+        "requestBody": _body({"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
+        "responses": {"201": _json({"type": "object", "properties": {
+            "id": {"type": "integer", "nullable": True}, "application_id": {"type": "integer"},
+            "status": {"type": "string", "nullable": True}}}, "Filed"), **_errors(400, 401, 404, 409, 422, 503)}}},
+    "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
+                                     "responses": {"200": _json({"type": "object"})}}},
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "学补 xuebu applicant API", "version": "1.0.0",
+                 "description": "Errors are JSON {\"error\": CODE, \"detail\": TEXT} with a 4xx status."},
+        "servers": [{"url": "/"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": _json(_ref("Error"), "Error")},
+        },
+    }

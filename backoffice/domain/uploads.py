@@ -1,0 +1,98 @@
+"""Upload rules: the file's type comes from its content, images must decode fully, PDFs must render a page."""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+MAX_BYTES = 3 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a phone photo is ~12 MP; past this it is a bomb, not a scan
+PDF_RENDER_SCALE = 150 / 72  # first page at 150 dpi
+
+ALLOWED = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "pdf": ("application/pdf", "pdf")}
+
+
+class UploadRejected(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Inspected:
+    mime: str
+    ext: str
+    width: int
+    height: int
+    size: int
+
+
+def sniff(data: bytes) -> str | None:
+    """The real type by magic bytes; the file name and the browser's claim are ignored."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    return None
+
+
+def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> Inspected:
+    """Accept the bytes as an upload or raise UploadRejected with a Chinese message."""
+    if not data:
+        raise UploadRejected("empty_file", "文件是空的，请重新选择。")
+    if len(data) > max_bytes:
+        raise UploadRejected("file_too_large", f"文件超过 {max_bytes // (1024 * 1024)} MB，请压缩后再上传。")
+    kind = sniff(data)
+    if kind is None:
+        raise UploadRejected("unsupported_type", "只能上传 jpg、jpeg、png 图片或 pdf 文件。")
+    width, height = _pdf_size(data, max_pixels) if kind == "pdf" else _image_size(data, kind, max_pixels)
+    mime, ext = ALLOWED[kind]
+    return Inspected(mime=mime, ext=ext, width=width, height=height, size=len(data))
+
+
+def _image_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
+    from PIL import Image
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            if img.format and img.format.lower() != kind:
+                raise UploadRejected("unsupported_type", "文件内容与图片格式不符。")
+            # The header is read before any pixel: refuse bombs before they are decompressed.
+            if img.width * img.height > max_pixels:
+                raise UploadRejected("too_many_pixels", "图片像素过大，请缩小后再上传。")
+            img.load()  # truncated or corrupt files fail here
+            return img.width, img.height
+    except UploadRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRejected("too_many_pixels", "图片像素过大，请缩小后再上传。") from None
+    except Exception:  # noqa: BLE001  (Pillow raises many kinds for broken files)
+        raise UploadRejected("corrupt_file", "图片已损坏或不完整，请重新拍照上传。") from None
+
+
+def _pdf_size(data: bytes, max_pixels: int) -> tuple[int, int]:
+    import pypdfium2 as pdfium
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001
+        raise UploadRejected("corrupt_file", "PDF 文件已损坏或已加密，无法打开。") from None
+    try:
+        if len(pdf) < 1:
+            raise UploadRejected("corrupt_file", "PDF 文件没有页面。")
+        page = pdf[0]
+        w, h = page.get_size()
+        width, height = round(w * PDF_RENDER_SCALE), round(h * PDF_RENDER_SCALE)
+        if width * height > max_pixels or width <= 0 or height <= 0:
+            raise UploadRejected("too_many_pixels", "PDF 页面尺寸过大。")
+        page.render(scale=PDF_RENDER_SCALE).close()  # proves the first page renders (what the verifier reads)
+        return width, height
+    except UploadRejected:
+        raise
+    except Exception:  # noqa: BLE001
+        raise UploadRejected("corrupt_file", "PDF 第一页无法显示，请重新导出后上传。") from None
+    finally:
+        pdf.close()

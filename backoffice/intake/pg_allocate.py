@@ -1,0 +1,82 @@
+"""The group allocation as one PostgreSQL statement, run in autocommit: one round trip holds the batch lock.
+
+Same rules as services.quota.allocate_group (claim drafts, lock the batch, ranks then waitlist in arrival
+order, history and audit rows), but no Python runs while the batch row is locked, so a worker thread
+waiting for the GIL can never stretch the lock. Used only while no rank was freed (released_slots = 0);
+otherwise the Python path finds the free ranks.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from ..domain.quota import Outcome, Slot
+
+STATEMENT = text("""
+WITH input AS (
+    SELECT t.app_id, t.ord FROM unnest(CAST(:ids AS integer[])) WITH ORDINALITY AS t(app_id, ord)
+), b AS (
+    SELECT id, quota, waitlist_cap, allocated_count, waitlist_count, released_slots
+    FROM batch WHERE id = :batch_id FOR UPDATE
+), claimed AS (
+    SELECT a.id, a.org_id, a.applicant_id, i.ord FROM application a JOIN input i ON a.id = i.app_id
+    WHERE a.state = 'draft' AND a.batch_id = :batch_id AND (SELECT released_slots FROM b) = 0
+    FOR UPDATE OF a
+), ranked AS (
+    SELECT c.*, row_number() OVER (ORDER BY c.ord) AS n FROM claimed c
+), slots AS (
+    SELECT r.id, r.org_id, r.applicant_id,
+           CASE WHEN b.allocated_count + r.n <= b.quota THEN b.allocated_count + r.n END AS rank,
+           CASE WHEN b.allocated_count + r.n > b.quota
+                 AND b.waitlist_count + r.n - GREATEST(b.quota - b.allocated_count, 0) <= b.waitlist_cap
+                THEN b.waitlist_count + r.n - GREATEST(b.quota - b.allocated_count, 0) END AS pos
+    FROM ranked r CROSS JOIN b
+), moved AS (
+    UPDATE batch SET allocated_count = allocated_count + (SELECT count(rank) FROM slots),
+                     waitlist_count = waitlist_count + (SELECT count(pos) FROM slots)
+    WHERE id = :batch_id RETURNING id
+), placed AS (
+    UPDATE application a SET
+        state = CASE WHEN s.rank IS NOT NULL THEN 'in_review' ELSE 'waitlisted' END,
+        quota_rank = s.rank, waitlist_position = s.pos,
+        reviewing_org_id = CASE WHEN s.rank IS NOT NULL THEN a.org_id END,
+        amount = CASE WHEN s.rank IS NOT NULL THEN CAST(:amount AS numeric) END,
+        submitted_at = :now, first_submitted_at = COALESCE(a.first_submitted_at, :now), updated_at = :now
+    FROM slots s WHERE a.id = s.id AND (s.rank IS NOT NULL OR s.pos IS NOT NULL)
+    RETURNING a.id, s.rank, s.pos, s.org_id, s.applicant_id
+), history AS (
+    INSERT INTO review_action (application_id, decision, from_state, to_state, documents, at)
+    SELECT id, 'submit', 'draft', CASE WHEN rank IS NOT NULL THEN 'in_review' ELSE 'waitlisted' END,
+           CAST('[]' AS json), :now FROM placed
+), audited AS (
+    INSERT INTO audit_event (at, actor_type, actor_id, actor_name, org_id, action, target_type, target_id, detail)
+    SELECT :now, 'applicant', p.applicant_id, n.name, p.org_id, 'application_submitted', 'Application', p.id,
+           json_build_object('rank', p.rank, 'waitlist', p.pos)
+    FROM placed p JOIN json_to_recordset(CAST(:names AS json)) AS n(id integer, name text) ON n.id = p.id
+)
+SELECT (SELECT released_slots FROM b) AS released, s.id, s.rank, s.pos FROM slots s
+UNION ALL SELECT (SELECT released_slots FROM b), NULL, NULL, NULL
+""")
+
+
+def allocate_batch_group(connection, batch_id: int, claims: list) -> dict[int, Slot | None] | None:
+    """Slots by application id (None: no longer a draft); None overall when the Python path must run."""
+    rows = connection.execute(STATEMENT, {
+        "batch_id": batch_id, "ids": [c.application_id for c in claims], "now": claims[0].now,
+        "amount": str(claims[0].amount),
+        "names": json.dumps([{"id": c.application_id, "name": c.applicant_name} for c in claims]),
+    }).all()
+    if rows and rows[0].released:
+        return None
+    results: dict[int, Slot | None] = {c.application_id: None for c in claims}
+    for row in rows:
+        if row.id is None:
+            continue
+        if row.rank is not None:
+            results[row.id] = Slot(Outcome.ALLOCATED, rank=row.rank)
+        elif row.pos is not None:
+            results[row.id] = Slot(Outcome.WAITLISTED, waitlist_position=row.pos)
+        else:
+            results[row.id] = Slot(Outcome.FULL)
+    return results

@@ -1,0 +1,1 @@
+"""The applicants' web pages at /portal/ (register, apply, upload, submit, status, appeal)."""

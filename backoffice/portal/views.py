@@ -1,0 +1,228 @@
+"""Portal pages: session login for applicants; every change goes through the services."""
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from ..domain.enums import (
+    DOCUMENT_KIND_LABELS,
+    STATE_LABELS,
+    ApplicationState,
+    DocumentKind,
+)
+from ..extensions import db, limiter
+from ..models import Applicant, Application, Batch, Organisation
+from ..services import applicants as accounts
+from ..services import applications as service
+from ..services.applications import ApplicationError
+from ..services.uploads import upload_document
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+SESSION_KEY = "portal_applicant"
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def beijing(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Times are stored in UTC; applicants read Beijing time (UTC+8, no daylight saving)."""
+    return (value + timedelta(hours=8)).strftime(fmt) if value else ""
+
+
+@bp.context_processor
+def _labels():
+    return {"kind_labels": {k.value: v for k, v in DOCUMENT_KIND_LABELS.items()}, "bj": beijing,
+            "state_labels": STATE_LABELS, "S": ApplicationState, "me": g.get("applicant")}
+
+
+@bp.before_request
+def _load_applicant():
+    g.applicant = None
+    ident = session.get(SESSION_KEY)
+    if ident:
+        applicant = db.session.get(Applicant, ident[0])
+        if applicant is not None and applicant.token_version == ident[1]:
+            g.applicant = applicant
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.applicant is None:
+            flash("请先登录。", "warning")
+            return redirect(url_for("portal.login", next=request.path))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _own(app_id: int) -> Application:
+    app = db.session.get(Application, app_id)
+    if app is None or app.applicant_id != g.applicant.id:
+        abort(404)
+    return app
+
+
+@bp.get("/")
+def index():
+    if g.applicant is None:
+        return render_template("portal/welcome.html")
+    applications = service.own_applications(g.applicant)
+    current = {a.batch_id: a for a in applications if a.state not in (ApplicationState.WITHDRAWN,
+                                                                        ApplicationState.REFUSED)}
+    batches = [(b, service.eligibility_preview(g.applicant, b), current.get(b.id)) for b in service.open_batches()]
+    return render_template("portal/home.html", batches=batches, applications=applications)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def register_page():
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in ("name", "id_number", "mobile", "password")}
+        try:
+            applicant = accounts.register(accounts.Registration(**values), ip=request.remote_addr)
+        except accounts.AccountError as exc:
+            errors = exc.fields or {"form": exc.message}
+        else:
+            _log_in(applicant)
+            flash("注册成功，欢迎使用。", "success")
+            return redirect(url_for("portal.index"))
+    values.pop("password", None)
+    return render_template("portal/register.html", errors=errors, values=values)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def login():
+    if request.method == "POST":
+        applicant = accounts.authenticate(request.form.get("id_number", ""), request.form.get("password", ""))
+        if applicant is not None:
+            _log_in(applicant)
+            target = request.args.get("next") or ""
+            return redirect(target if target.startswith("/portal/") else url_for("portal.index"))
+        flash("身份证号或密码错误。", "danger")
+    return render_template("portal/login.html")
+
+
+def _log_in(applicant: Applicant) -> None:
+    session.pop(SESSION_KEY, None)
+    session[SESSION_KEY] = [applicant.id, applicant.token_version]
+
+
+@bp.post("/logout")
+def logout():
+    session.pop(SESSION_KEY, None)
+    flash("您已退出登录。", "info")
+    return redirect(url_for("portal.index"))
+
+
+@bp.route("/batches/<int:batch_id>/apply", methods=["GET", "POST"])
+@login_required
+def apply(batch_id: int):
+    batch = db.get_or_404(Batch, batch_id)
+    verdict = service.eligibility_preview(g.applicant, batch)
+    if request.method == "POST":
+        org = db.session.get(Organisation, request.form.get("org_id", type=int) or 0)
+        try:
+            app = service.create_draft(g.applicant, batch, org, education_level=request.form.get("education_level")
+                                       or None, study_year=request.form.get("study_year", type=int))
+        except ApplicationError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash("申请草稿已创建，请逐项上传材料后提交。", "success")
+            return redirect(url_for("portal.application", app_id=app.id))
+    return render_template("portal/apply.html", batch=batch, verdict=verdict, orgs=service.unit_orgs(limit=500))
+
+
+@bp.get("/applications/<int:app_id>")
+@login_required
+def application(app_id: int):
+    app = _own(app_id)
+    required = list(app.batch.required_documents or [])
+    docs = {d.kind.value: d for d in app.documents}
+    extra = [k.value for k in DocumentKind if k.value not in required and k.value in docs]
+    verdict = service.evaluate(app) if app.state == ApplicationState.DRAFT else None
+    return render_template("portal/application.html", app=app, required=required, extra=extra, docs=docs,
+                           verdict=verdict, notes=service.return_reasons(app),
+                           editable=app.state in service.EDITABLE,
+                           can_withdraw=app.state in service.WITHDRAWABLE)
+
+
+@bp.post("/applications/<int:app_id>/documents")
+@login_required
+def upload(app_id: int):
+    app = _own(app_id)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash("请选择要上传的文件。", "warning")
+    else:
+        try:
+            upload_document(app, request.form.get("kind", ""), file.read(), file.filename)
+        except ApplicationError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash("上传成功。", "success")
+    return redirect(url_for("portal.application", app_id=app_id))
+
+
+@bp.post("/applications/<int:app_id>/submit")
+@login_required
+def submit(app_id: int):
+    app = _own(app_id)
+    try:
+        service.submit(app)
+    except ApplicationError as exc:
+        flash(exc.message, "danger")
+    else:
+        if app.quota_rank:
+            flash(f"提交成功！您获得第 {app.quota_rank} 号名额，现进入单位工会审核。", "success")
+        else:
+            flash(f"名额已满，您已进入候补，当前排第 {app.waitlist_position} 位。", "warning")
+    return redirect(url_for("portal.application", app_id=app_id))
+
+
+@bp.post("/applications/<int:app_id>/withdraw")
+@login_required
+def withdraw(app_id: int):
+    app = _own(app_id)
+    try:
+        service.withdraw(app, reason=request.form.get("reason", "").strip())
+    except ApplicationError as exc:
+        flash(exc.message, "danger")
+    else:
+        flash("申请已撤回。", "info")
+    return redirect(url_for("portal.application", app_id=app_id))
+
+
+@bp.post("/applications/<int:app_id>/appeal")
+@login_required
+def appeal(app_id: int):
+    app = _own(app_id)
+    text = request.form.get("text", "").strip()
+    try:
+        from ..services.appeals import file_appeal
+    except ModuleNotFoundError:
+        flash("申诉功能暂未开放。", "warning")
+        return redirect(url_for("portal.application", app_id=app_id))
+    try:
+        file_appeal(app, g.applicant, text)
+    except ValueError as exc:  # the appeal service raises ValueError subclasses with Chinese text
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        flash("申诉已提交，上级工会将在规定时间内答复。", "success")
+    return redirect(url_for("portal.application", app_id=app_id))

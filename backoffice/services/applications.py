@@ -1,0 +1,323 @@
+"""The applicant's side of an application: draft, submit (with the quota), resubmit after a return, withdraw."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    String,
+    bindparam,
+    case,
+    cast,
+    exists,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+
+from ..domain import eligibility as rules
+from ..domain.enums import ApplicationState, OrgKind, OrgStatus, ReviewDecision
+from ..domain.quota import Outcome
+from ..extensions import db
+from ..models import (
+    Applicant,
+    Application,
+    Batch,
+    Document,
+    Organisation,
+    Programme,
+    ReviewAction,
+    RosterEntry,
+    batch_roster_batches,
+)
+from ..models.base import utcnow
+from . import audit, quota
+
+S = ApplicationState
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+WITHDRAWABLE = frozenset({S.DRAFT, S.WAITLISTED, S.IN_REVIEW, S.RETURNED})
+UNIT_KINDS = (OrgKind.GRASSROOTS, OrgKind.ENTERPRISE)
+
+
+class ApplicationError(Exception):
+    """A refused request; `code` is for the API, `message` for people, `status` the HTTP status to use."""
+
+    def __init__(self, code: str, message: str, status: int = 422, reasons: list | None = None):
+        super().__init__(message)
+        self.code, self.message, self.status, self.reasons = code, message, status, reasons or []
+
+
+# ---- reading the facts the rules need --------------------------------------------------------------------
+
+def batch_rules(batch: Batch) -> rules.BatchRules:
+    return rules.BatchRules(
+        opens_at=batch.apply_opens_at, closes_at=batch.apply_closes_at,
+        enabled=bool(batch.enabled and batch.programme.enabled), roster_required=batch.roster_required,
+        graduation_required=batch.graduation_required, validity_years=batch.validity_years,
+        required_documents=tuple(batch.required_documents or ()), once_rule=batch.programme.once_rule)
+
+
+def roster_entries(batch_id: int, id_number: str) -> list[RosterEntry]:
+    """Entries for this ID number on the batch's roster batches (every roster batch when none is linked)."""
+    links = select(batch_roster_batches.c.roster_batch_id).where(batch_roster_batches.c.batch_id == batch_id)
+    return list(db.session.execute(select(RosterEntry).where(
+        RosterEntry.id_number == id_number,
+        or_(RosterEntry.roster_batch_id.in_(links), ~exists(links))).order_by(RosterEntry.id)).scalars())
+
+
+def prior_claims(applicant_id: int, programme_id: int, exclude_id: int | None) -> list[rules.PriorClaim]:
+    rows = db.session.execute(
+        select(Application.state, Application.study_year, Application.education_level)
+        .join(Batch, Batch.id == Application.batch_id)
+        .where(Application.applicant_id == applicant_id, Batch.programme_id == programme_id,
+               Application.id != (exclude_id or 0),
+               Application.state.in_(rules.ACTIVE_STATES | rules.GRANTED_STATES))).all()
+    return [rules.PriorClaim(state=r.state, study_year=r.study_year, education_level=r.education_level)
+            for r in rows]
+
+
+def document_kinds(application_id: int) -> set[str]:
+    kinds = db.session.execute(select(Document.kind).where(Document.application_id == application_id)).scalars()
+    return {k.value for k in kinds}
+
+
+def _facts(entries: list[RosterEntry]) -> list[rules.RosterFacts]:
+    return [rules.RosterFacts(e.name, e.id_number, e.enrolment_date, e.graduated) for e in entries]
+
+
+def evaluate(application: Application, now: datetime | None = None) -> rules.Eligibility:
+    """Every submit-time rule for this application, with reasons (the facts come in one query)."""
+    batch, applicant = application.batch, application.applicant
+    roster, prior, documents = submit_facts(application)
+    return rules.check(
+        batch_rules(batch), now or utcnow(), name=applicant.name, id_number=applicant.id_number,
+        roster=roster, prior=prior, documents=documents, study_year=application.study_year,
+        education_level=application.education_level)
+
+
+def _facts_statement():
+    """Built once with bind parameters: SQLAlchemy then reuses its cache key and compiled form."""
+    p = bindparam
+    links = select(batch_roster_batches.c.roster_batch_id).where(batch_roster_batches.c.batch_id == p("batch_id"))
+    text_ = lambda col: cast(col, String)
+    roster_q = select(literal("r").label("t"), RosterEntry.name.label("a"), text_(RosterEntry.enrolment_date)
+                      .label("b"), case((RosterEntry.graduated.is_(True), "1"), else_="0").label("c")).where(
+        RosterEntry.id_number == p("id_number"), or_(RosterEntry.roster_batch_id.in_(links), ~exists(links)),
+        p("roster_required", type_=Boolean).is_(True))
+    prior_q = select(literal("p"), text_(Application.state), text_(Application.study_year),
+                     Application.education_level).join(Batch, Batch.id == Application.batch_id).where(
+        Application.applicant_id == p("applicant_id"), Batch.programme_id == p("programme_id"),
+        Application.id != p("application_id"),
+        Application.state.in_(sorted(rules.ACTIVE_STATES | rules.GRANTED_STATES)))
+    docs_q = select(literal("d"), text_(Document.kind), literal(None, String), literal(None, String)).where(
+        Document.application_id == p("application_id"))
+    return union_all(roster_q, prior_q, docs_q)
+
+
+_FACTS = _facts_statement()
+
+
+def submit_facts(application: Application):
+    batch, applicant = application.batch, application.applicant
+    return facts_for(batch.id, bool(batch.roster_required), batch.programme_id, applicant.id,
+                     applicant.id_number, application.id)
+
+
+def facts_for(batch_id: int, roster_required: bool, programme_id: int, applicant_id: int, id_number: str,
+              application_id: int, connection=None):
+    """Roster entries, prior claims and uploaded kinds in one UNION ALL: the submit path is hot."""
+    params = {"batch_id": batch_id, "id_number": id_number, "roster_required": roster_required,
+              "applicant_id": applicant_id, "programme_id": programme_id, "application_id": application_id}
+    roster, prior, documents = [], [], set()
+    for t, a, b, c in (connection or db.session).execute(_FACTS, params).all():
+        if t == "r":
+            roster.append(rules.RosterFacts(a, id_number, date.fromisoformat(str(b)[:10]), c == "1"))
+        elif t == "p":
+            prior.append(rules.PriorClaim(S(a), int(b) if b not in (None, "") else None, c))
+        else:
+            documents.add(a)
+    return roster, prior, documents
+
+
+def eligibility_preview(applicant: Applicant, batch: Batch, now: datetime | None = None) -> rules.Eligibility:
+    """What the applicant would be told before having a draft (documents are not counted yet)."""
+    return rules.check(
+        batch_rules(batch), now or utcnow(), name=applicant.name, id_number=applicant.id_number,
+        roster=_facts(roster_entries(batch.id, applicant.id_number)) if batch.roster_required else [],
+        prior=prior_claims(applicant.id, batch.programme_id, None), documents=set(), check_documents=False)
+
+
+# ---- listing ---------------------------------------------------------------------------------------------
+
+def open_batches(now: datetime | None = None) -> list[Batch]:
+    now = now or utcnow()
+    return list(db.session.execute(
+        select(Batch).join(Programme).where(Batch.enabled.is_(True), Programme.enabled.is_(True),
+                                            Batch.apply_closes_at > now)
+        .order_by(Batch.apply_opens_at, Batch.id)).scalars())
+
+
+def unit_orgs(query: str | None = None, limit: int = 50) -> list[Organisation]:
+    stmt = select(Organisation).where(Organisation.status == OrgStatus.ACTIVE, Organisation.kind.in_(UNIT_KINDS))
+    if query:
+        stmt = stmt.where(or_(Organisation.name.contains(query), Organisation.code == query))
+    return list(db.session.execute(stmt.order_by(Organisation.name).limit(limit)).scalars())
+
+
+def own_applications(applicant: Applicant) -> list[Application]:
+    return list(db.session.execute(select(Application).where(Application.applicant_id == applicant.id)
+                                   .order_by(Application.id.desc())).scalars())
+
+
+# ---- changes ---------------------------------------------------------------------------------------------
+
+def create_draft(applicant: Applicant, batch: Batch, org: Organisation | None, *,
+                 education_level: str | None = None, study_year: int | None = None,
+                 now: datetime | None = None) -> Application:
+    now = now or utcnow()
+    if not (batch.enabled and batch.programme.enabled) or now >= batch.apply_closes_at:
+        raise ApplicationError("batch_closed", "该批次不在申报期内。", 409)
+    if org is None or org.status != OrgStatus.ACTIVE or org.kind not in UNIT_KINDS:
+        raise ApplicationError("invalid_org", "请选择您所在单位的工会（须为已入网的基层工会或企业）。")
+    existing = db.session.execute(select(Application).where(
+        Application.applicant_id == applicant.id, Application.batch_id == batch.id,
+        Application.state.not_in([S.WITHDRAWN, S.REFUSED]))).scalars().first()
+    if existing is not None:
+        raise ApplicationError("application_exists", f"您在该批次已有申请（编号 {existing.id}）。", 409)
+    entry = next(iter(roster_entries(batch.id, applicant.id_number)), None)
+    application = Application(
+        batch=batch, applicant=applicant, org_id=org.id, state=S.DRAFT,
+        roster_entry_id=entry.id if entry else None,
+        education_level=education_level or (entry.level if entry else None),
+        study_year=study_year or (entry.enrolment_date.year if entry else None))
+    applicant.org_id = org.id
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application_created", actor=applicant, org_id=org.id, target=application)
+    db.session.commit()
+    return application
+
+
+def submit(application: Application, *, now: datetime | None = None) -> Application:
+    """DRAFT → IN_REVIEW with a quota rank at the unit level, or WAITLISTED; RETURNED goes to resubmit."""
+    now = now or utcnow()
+    if application.state == S.RETURNED:
+        return resubmit(application, now=now)
+    if application.state != S.DRAFT:
+        raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+    verdict = evaluate(application, now)
+    if not verdict.ok:
+        raise ApplicationError("not_eligible", "不符合申报条件：" + "".join(r.message for r in verdict.reasons),
+                               422, verdict.reasons)
+    claim = quota.Claim(application.id, application.batch_id, application.org_id, application.applicant_id,
+                        application.applicant.name, application.batch.amount, now)
+    db.session.commit()  # only reads so far (no WAL flush); the allocation runs in a transaction of its own
+    slot = quota.allocate(claim)
+    if slot is None:
+        raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+    if slot.outcome == Outcome.FULL:
+        raise ApplicationError("batch_full", "本批次名额及候补名额均已满，申报已截止（额满即止）。", 409)
+    _reflect(application, claim, slot)
+    return application
+
+
+def _reflect(application: Application, claim, slot) -> None:
+    """Show the committed outcome on the object without another query or a second write."""
+    from sqlalchemy.orm.attributes import set_committed_value
+    allocated = slot.outcome == Outcome.ALLOCATED
+    values = {"state": S.IN_REVIEW if allocated else S.WAITLISTED, "quota_rank": slot.rank,
+              "waitlist_position": slot.waitlist_position,
+              "reviewing_org_id": claim.org_id if allocated else None,
+              "amount": claim.amount if allocated else None, "submitted_at": claim.now,
+              "first_submitted_at": claim.now, "updated_at": claim.now}
+    for key, value in values.items():
+        set_committed_value(application, key, value)
+
+
+def _place(application: Application, slot, now: datetime) -> None:
+    application.submitted_at = now
+    application.first_submitted_at = application.first_submitted_at or now
+    if slot.outcome == Outcome.ALLOCATED:
+        application.state = S.IN_REVIEW
+        application.quota_rank = slot.rank
+        application.reviewing_org_id = application.org_id
+        application.amount = application.batch.amount
+    else:
+        application.state = S.WAITLISTED
+        application.waitlist_position = slot.waitlist_position
+
+
+def resubmit_deadline(application: Application) -> datetime:
+    """The review window's end: after it a returned application can no longer come back at all."""
+    return application.batch.review_closes_at
+
+
+def resubmit(application: Application, *, now: datetime | None = None) -> Application:
+    """RETURNED → IN_REVIEW at the unit level; the quota slot is kept if back before `resubmit_due_at`."""
+    now = now or utcnow()
+    if application.state != S.RETURNED:
+        raise ApplicationError("invalid_state", "只有被驳回的申请才能重新提交。", 409)
+    if now >= resubmit_deadline(application):
+        raise ApplicationError("deadline_passed", "本批次审核期已结束，不能再重新提交。", 409)
+    missing = rules.missing_documents(application.batch.required_documents or [], document_kinds(application.id))
+    if missing:
+        reasons = [rules.Reason("missing_document", f"尚未上传：{rules.document_label(k)}。") for k in missing]
+        raise ApplicationError("not_eligible", "".join(r.message for r in reasons), 422, reasons)
+    if application.quota_rank is not None and not _keeps_slot(application, now):
+        quota.release_slot(application, actor=application.applicant, reason="驳回后逾期补正")
+    if application.quota_rank is None:  # late: queue again like a new submit
+        slot = quota.allocate_slot(application)
+        if slot.outcome == Outcome.FULL:
+            db.session.rollback()
+            raise ApplicationError("batch_full", "补正已逾期，原名额已释放，且本批次名额及候补名额均已满。", 409)
+        _place(application, slot, now)
+    else:
+        application.state = S.IN_REVIEW
+        application.reviewing_org_id = application.org_id
+        application.submitted_at = now
+    application.resubmit_due_at = None
+    db.session.add(ReviewAction(application=application, decision=ReviewDecision.RESUBMIT,
+                                from_state=S.RETURNED.value, to_state=application.state.value))
+    audit.record("application_resubmitted", actor=application.applicant, org_id=application.org_id,
+                 target=application, detail={"rank": application.quota_rank,
+                                             "waitlist": application.waitlist_position})
+    db.session.commit()
+    return application
+
+
+def _keeps_slot(application: Application, now: datetime) -> bool:
+    try:
+        from ..domain.review import keeps_slot
+    except ImportError:  # the review rules are optional here
+        return application.resubmit_due_at is None or now <= application.resubmit_due_at
+    return keeps_slot(now, application.resubmit_due_at)
+
+
+def withdraw(application: Application, *, actor=None, reason: str = "", now: datetime | None = None) -> Application:
+    """The applicant gives up; a held slot goes to the head of the waitlist."""
+    if application.state not in WITHDRAWABLE:
+        raise ApplicationError("invalid_state", "该申请当前状态不能撤回。", 409)
+    before = application.state
+    actor = actor or application.applicant
+    if application.quota_rank is not None:
+        quota.release_slot(application, actor=actor, reason=reason or "申请人撤回")
+    elif application.waitlist_position is not None:
+        quota.leave_waitlist(application)
+    application.state = S.WITHDRAWN
+    application.reviewing_org_id = None
+    application.decided_at = now or utcnow()
+    db.session.add(ReviewAction(application=application, decision=ReviewDecision.WITHDRAW,
+                                from_state=before.value, to_state=S.WITHDRAWN.value, reason=reason or None))
+    audit.record("application_withdrawn", actor=actor, org_id=application.org_id, target=application,
+                 detail={"reason": reason})
+    db.session.commit()
+    return application
+
+
+def return_reasons(application: Application) -> list[ReviewAction]:
+    """The returns and refusals the applicant should read, newest first."""
+    return list(db.session.execute(select(ReviewAction).where(
+        ReviewAction.application_id == application.id,
+        ReviewAction.decision.in_([ReviewDecision.RETURN, ReviewDecision.REFUSE]))
+        .order_by(ReviewAction.id.desc())).scalars())

@@ -1,0 +1,86 @@
+"""Upload validation: size, type by content, truncated images, decompression bombs, PDFs; stored as sent."""
+import io
+
+import pytest
+from test_intake_world import jpeg_bytes, pdf_bytes, png_bytes
+
+from backoffice.domain import uploads as rules
+from backoffice.extensions import db
+from backoffice.models import Document
+
+
+def _bomb() -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("1", (12000, 12000), 0).save(buf, "PNG")  # 144 MP of nothing, a few KB on disk
+    return buf.getvalue()
+
+
+def test_accepts_png_jpeg_and_pdf_by_content():
+    assert rules.inspect(png_bytes((30, 20))) == rules.Inspected("image/png", "png", 30, 20, len(png_bytes((30, 20))))
+    assert rules.inspect(jpeg_bytes()).mime == "image/jpeg"
+    pdf = rules.inspect(pdf_bytes())
+    assert pdf.mime == "application/pdf" and pdf.width > 0 and pdf.height > pdf.width
+
+
+@pytest.mark.parametrize("data,code", [
+    (b"", "empty_file"),
+    (b"\x89PNG\r\n\x1a\n" + b"0" * (3 * 1024 * 1024 - 7), "file_too_large"),  # 3 MB + 1 byte
+    (b"MZ\x90\x00 this is an exe renamed to photo.jpg", "unsupported_type"),
+    (b"GIF89a" + b"0" * 100, "unsupported_type"),
+    (b"%PDF-1.4 not really a pdf", "corrupt_file"),
+])
+def test_rejects(data, code):
+    with pytest.raises(rules.UploadRejected) as exc:
+        rules.inspect(data)
+    assert exc.value.code == code and exc.value.message
+
+
+def test_exactly_3_mb_is_allowed_by_size():
+    data = jpeg_bytes()
+    padded = data + b"\x00" * (3 * 1024 * 1024 - len(data))  # JPEG decoders ignore bytes after EOI
+    assert len(padded) == 3 * 1024 * 1024
+    assert rules.inspect(padded).mime == "image/jpeg"
+
+
+def test_truncated_jpeg_is_rejected():
+    data = jpeg_bytes((400, 300))
+    with pytest.raises(rules.UploadRejected) as exc:
+        rules.inspect(data[: len(data) // 2])
+    assert exc.value.code == "corrupt_file"
+
+
+def test_decompression_bomb_is_rejected_before_decoding():
+    with pytest.raises(rules.UploadRejected) as exc:
+        rules.inspect(_bomb())
+    assert exc.value.code == "too_many_pixels"
+
+
+def test_png_with_jpeg_name_is_stored_as_png(client, app, orgs):
+    from test_intake_world import draft, make_batch, worker
+
+    from backoffice.services.applicants import issue_token
+    batch = make_batch(orgs["GZ"])
+    a = worker(1, orgs["HZ-PORT"], orgs["GZ"])
+    application = draft(a, batch, orgs["HZ-PORT"], kinds=())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {issue_token(a.id, a.token_version)}"}
+    url = f"/api/v1/applications/{application.id}/documents/id_card_front"
+    r = client.put(url, headers=headers, data={"file": (io.BytesIO(png_bytes()), "photo.jpg")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 201 and r.json["mime"] == "image/png"
+    doc = db.session.get(Document, r.json["id"])
+    assert doc.storage_key.endswith(".png") and doc.original_name == "photo.jpg"
+    from backoffice.services import storage
+    assert storage.load(doc.storage_key) == png_bytes()  # the original bytes, not a re-encoding
+    over = client.put(url, headers=headers, data={"file": (io.BytesIO(b"\xff\xd8\xff" + b"0" * (3 * 1024 * 1024 - 2)),
+                                                           "big.jpg")}, content_type="multipart/form-data")
+    assert over.status_code == 413 and over.json["error"] == "file_too_large"
+    bomb = client.put(url, headers=headers, data={"file": (io.BytesIO(_bomb()), "b.png")},
+                      content_type="multipart/form-data")
+    assert bomb.status_code == 422 and bomb.json["error"] == "too_many_pixels"
+    pdf = client.put(url, headers=headers, data={"file": (io.BytesIO(pdf_bytes()), "scan.pdf")},
+                     content_type="multipart/form-data")
+    assert pdf.status_code == 201 and pdf.json["mime"] == "application/pdf"
+    kinds = db.session.execute(db.select(Document.kind).filter_by(application_id=application.id)).scalars().all()
+    assert len(kinds) == 1  # the PDF replaced the PNG of the same kind
