@@ -140,3 +140,21 @@ class AuditEvent(db.Model):
     org = relationship("Organisation")
 
     __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
+
+
+class ReviewJob(db.Model):
+    """A long console job (bulk approve): progress for the progress bar and a per-row outcome report."""
+    __tablename__ = "review_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)  # bulk_approve
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True, nullable=False)
+    admin_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id"))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")  # queued|running|done|failed
+    params: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    succeeded: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    results: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # [{"id", "ok", "message"}]
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

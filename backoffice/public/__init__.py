@@ -1,0 +1,1 @@
+"""Public pages: the 公示 list and the objection form."""

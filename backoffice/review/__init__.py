@@ -1,0 +1,1 @@
+"""Review, appeals, transfers, public notice, disbursement, exports and the dashboard (console side)."""

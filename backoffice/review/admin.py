@@ -1,0 +1,195 @@
+"""Console pages for review: the queue per level, the review page, bulk approve with progress."""
+from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..admin.base import SecuredView
+from ..domain import review as rules
+from ..domain.enums import (
+    DOCUMENT_KIND_LABELS,
+    STATE_LABELS,
+    ApplicationState,
+    DocumentKind,
+    ReviewDecision,
+)
+from ..domain.masking import mask_card, mask_id_number
+from ..extensions import db
+from ..models import Application, Batch, Document, ReviewJob
+from ..services import review as service
+from ..services.scope import scope_clause
+from . import exports as review_exports
+from . import jobs
+from . import queue as review_queue
+
+PAGE_SIZE = 50
+DECISION_LABELS = {
+    ReviewDecision.SUBMIT: "提交", ReviewDecision.RESUBMIT: "修改后重新提交", ReviewDecision.APPROVE: "审核通过",
+    ReviewDecision.RETURN: "驳回", ReviewDecision.REFUSE: "拒绝", ReviewDecision.WITHDRAW: "撤回",
+    ReviewDecision.PROMOTE: "候补递补", ReviewDecision.REOPEN: "申诉成立，重新审核",
+    ReviewDecision.PAY: "发放成功", ReviewDecision.PAY_FAIL: "发放失败",
+}
+
+
+def flag_badges(application) -> Markup:
+    """The verification engineer's badges when present, plain badges otherwise."""
+    try:
+        from ..verification.ui import flag_badges as badges
+        return badges(application)
+    except ImportError:
+        from markupsafe import escape
+        return Markup("".join(f'<span class="badge badge-warning mr-1">⚠ {escape(f)}</span>'
+                              for f in (application.flags or [])))
+
+
+def _unless_unmask(masker):
+    """Reviewers compare masked values (mismatches are highlighted server-side); unmask holders see all."""
+    return (lambda v: v) if current_user.can_unmask else masker
+
+
+def flag_choices() -> list[tuple[str, str]]:
+    try:
+        from ..verification.ui import flag_options
+        return [(k, v) for k, v in flag_options() if k != "any"]
+    except ImportError:
+        return [(n, n) for n in ("readable", "photo_present", "seal_present", "id_number_valid", "id_number_match",
+                                 "name_match", "validity_not_expired", "card_number_valid")]
+
+
+def load_application(app_id: int) -> Application:
+    stmt = db.select(Application).where(Application.id == app_id, scope_clause(Application, current_user.org.path))
+    application = db.session.execute(stmt).scalar_one_or_none()
+    if application is None:
+        abort(404)
+    return application
+
+
+class ReviewQueueView(SecuredView):
+    """审核队列: my level's pending by default; filters; sorted by submit rank."""
+
+    @expose("/")
+    def index(self):
+        f = review_queue.QueueFilter.from_args(request.args)
+        stmt = review_queue.build(current_user.org, f)
+        page = max(request.args.get("page", 1, type=int), 1)
+        total = db.session.scalar(db.select(db.func.count()).select_from(stmt.order_by(None).subquery()))
+        rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
+        return self.render("review/queue.html", rows=rows, total=total, page=page, pages=(total - 1) // PAGE_SIZE + 1,
+                           f=f, params=f.as_params(), batches=self._batches(),
+                           orgs=db.session.execute(review_queue.subtree_orgs(current_user.org)).scalars().all(),
+                           states=STATE_LABELS, flag_badges=flag_badges, chain_name=self._level_name,
+                           flag_choices=flag_choices())
+
+    @staticmethod
+    def _level_name(application):
+        return rules.level_name(service.chain_for(application), application.reviewing_org_id)
+
+    @staticmethod
+    def _batches():
+        from ..models import Programme
+        org = current_user.org
+        return db.session.execute(db.select(Batch).join(Programme).where(
+            scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids())).order_by(Batch.id.desc())
+        ).scalars().all()
+
+    @expose("/export/<fmt>")
+    def export(self, fmt):
+        f = review_queue.QueueFilter.from_args(request.args)
+        objects = db.session.execute(review_queue.build(current_user.org, f)).scalars()
+        return review_exports.applications(objects, fmt, unmask=request.args.get("unmask") == "1")
+
+    @expose("/app/<int:app_id>")
+    def detail(self, app_id):
+        application = load_application(app_id)
+        chain = service.chain_for(application)
+        return self.render(
+            "review/detail.html", a=application, history=service.history(application), chain=chain,
+            my_turn=application.state == ApplicationState.IN_REVIEW and application.reviewing_org_id ==
+            current_user.org_id, level_name=lambda org_id: rules.level_name(chain, org_id),
+            labels=DECISION_LABELS, kinds=DOCUMENT_KIND_LABELS, return_reasons=rules.RETURN_REASONS,
+            refuse_reasons=rules.REFUSE_REASONS, flag_badges=flag_badges, states=STATE_LABELS,
+            all_kinds=list(DocumentKind), next_url=request.args.get("next", ""),
+            mask_id=_unless_unmask(mask_id_number), mask_card=_unless_unmask(mask_card))
+
+    @expose("/app/<int:app_id>/decide", methods=["POST"])
+    def decide(self, app_id):
+        application = load_application(app_id)
+        action = request.form.get("action")
+        try:
+            if action == "approve":
+                service.approve(application, current_user, reason=request.form.get("reason", ""))
+                flash(f"申请 #{app_id} 已审核通过。", "success")
+            elif action == "return":
+                service.return_for_correction(application, current_user, self._return_items(),
+                                              request.form.get("reason", ""))
+                flash(f"申请 #{app_id} 已驳回给申请人修改。", "success")
+            elif action == "refuse":
+                service.refuse(application, current_user, request.form.get("reason_code", ""),
+                               request.form.get("reason", ""))
+                flash(f"申请 #{app_id} 已拒绝。", "success")
+            else:
+                flash("未知的操作。", "danger")
+        except rules.ReviewError as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for(".detail", app_id=app_id))
+        return redirect(request.form.get("next") or url_for(".index"))
+
+    @staticmethod
+    def _return_items() -> list[dict]:
+        return [{"kind": kind, "code": request.form.get(f"code_{kind}", ""),
+                 "note": request.form.get(f"note_{kind}", "")} for kind in request.form.getlist("doc")]
+
+    @expose("/document/<int:doc_id>/file")
+    def document_file(self, doc_id):
+        doc = self._document(doc_id)
+        from ..services import storage
+        try:
+            return send_file(storage.path_of(doc.storage_key), mimetype=doc.mime, max_age=3600)
+        except (FileNotFoundError, ValueError):
+            abort(404)
+
+    @expose("/document/<int:doc_id>/rotate", methods=["POST"])
+    def rotate(self, doc_id):
+        doc = self._document(doc_id)
+        service.set_rotation(doc, current_user, doc.rotation + request.form.get("by", 90, type=int))
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(rotation=doc.rotation)
+        return redirect(url_for(".detail", app_id=doc.application_id) + f"#doc-{doc.id}")
+
+    @staticmethod
+    def _document(doc_id) -> Document:
+        doc = db.session.execute(db.select(Document).where(
+            Document.id == doc_id, scope_clause(Document, current_user.org.path))).scalar_one_or_none()
+        if doc is None:
+            abort(404)
+        return doc
+
+    @expose("/bulk", methods=["POST"])
+    def bulk(self):
+        f = review_queue.QueueFilter.from_args(request.form)
+        job = jobs.start_bulk_approve(current_user, f)
+        return redirect(url_for(".job", job_id=job.id))
+
+    @expose("/job/<int:job_id>")
+    def job(self, job_id):
+        return self.render("review/job.html", job=self._job(job_id))
+
+    @expose("/job/<int:job_id>/progress")
+    def job_progress(self, job_id):
+        job = self._job(job_id)
+        return jsonify(status=job.status, total=job.total, done=job.done, succeeded=job.succeeded)
+
+    @staticmethod
+    def _job(job_id) -> ReviewJob:
+        job = db.session.get(ReviewJob, job_id)
+        if job is None or job.org_id != current_user.org_id:
+            abort(404)
+        db.session.refresh(job)
+        return job
+
+
+def add_views(admin) -> None:
+    from .admin_after import add_after_views
+    admin.add_view(ReviewQueueView(name="审核队列", category="申报审核", endpoint="review_queue",
+                                   url="/admin/review"))
+    add_after_views(admin)

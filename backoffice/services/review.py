@@ -1,0 +1,181 @@
+"""Reviewing applications: approve, return (驳回) or refuse (拒绝) at one's own level, with history and audit."""
+import importlib
+
+from flask import current_app
+from sqlalchemy import update
+
+from ..domain import review as rules
+from ..domain.enums import ApplicationState as S
+from ..domain.enums import ReviewDecision as A
+from ..extensions import db
+from ..models import Application, Document, ReviewAction
+from ..models.base import utcnow
+from . import audit
+from .scope import scope_clause
+
+HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+
+
+def _optional(module: str, name: str):
+    """Interfaces of other features, used when present (they are built concurrently)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ModuleNotFoundError, AttributeError):
+        return None
+
+
+def notify(applicant, subject: str, body: str) -> None:
+    fn = _optional("backoffice.services.notify", "notify")
+    if fn is not None:
+        try:
+            fn(applicant, subject, body)
+        except Exception:  # a failed message must never undo a committed decision
+            current_app.logger.exception("notify failed")
+
+
+def release_slot(application, actor=None, reason: str = "") -> None:
+    fn = _optional("backoffice.services.quota", "release_slot")
+    if fn is not None and application.quota_rank is not None:
+        fn(application, actor=actor, reason=reason)
+
+
+def chain_for(application: Application) -> list[int]:
+    return rules.review_chain(application.org.path)
+
+
+def visible(application: Application, admin) -> bool:
+    """Admins only ever touch applications inside their org subtree."""
+    stmt = db.select(Application.id).where(Application.id == application.id,
+                                           scope_clause(Application, admin.org.path))
+    return db.session.execute(stmt).first() is not None
+
+
+def log(application, decision: A, *, org_id=None, admin=None, from_state=None, to_state=None,
+        reason_code=None, reason=None, documents=None) -> ReviewAction:
+    entry = ReviewAction(application_id=application.id, org_id=org_id, admin_id=getattr(admin, "id", None),
+                         decision=decision, from_state=getattr(from_state, "value", from_state),
+                         to_state=getattr(to_state, "value", to_state), reason_code=reason_code, reason=reason,
+                         documents=documents or [])
+    db.session.add(entry)
+    return entry
+
+
+def apply(application: Application, action: A, *, admin=None, actor_org_id=None, reopen_at=None,
+          now=None) -> rules.Outcome:
+    """Run the state machine and write the new state with a guarded UPDATE, so two clicks cannot both win."""
+    now = now or utcnow()
+    before_state, before_org = application.state, application.reviewing_org_id
+    outcome = rules.transition(before_state, action, chain=chain_for(application), reviewing_org_id=before_org,
+                               actor_org_id=actor_org_id, now=now,
+                               review_closes_at=application.batch.review_closes_at, reopen_at=reopen_at)
+    guard = [Application.id == application.id, Application.state == before_state]
+    guard.append(Application.reviewing_org_id.is_(None) if before_org is None
+                 else Application.reviewing_org_id == before_org)
+    result = db.session.execute(update(Application).where(*guard).values(
+        state=outcome.state, reviewing_org_id=outcome.reviewing_org_id, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise rules.ReviewError("conflict", "该申请刚被其他人处理过，请刷新后再试。")
+    db.session.refresh(application)
+    return outcome
+
+
+def approve(application: Application, admin, *, reason: str = "", now=None) -> Application:
+    _check_visible(application, admin)
+    before = application.state
+    outcome = apply(application, A.APPROVE, admin=admin, actor_org_id=admin.org_id, now=now)
+    log(application, A.APPROVE, org_id=admin.org_id, admin=admin, from_state=before, to_state=outcome.state,
+        reason=reason or None)
+    audit.record("application_approved", actor=admin, target=application,
+                 detail={"level": admin.org_id, "final": outcome.state == S.APPROVED})
+    if outcome.state == S.APPROVED:
+        application.decided_at = now or utcnow()
+        allocate = _optional("backoffice.services.quota", "allocate_funding")
+        if allocate is not None:
+            allocate(application)
+    db.session.commit()
+    if outcome.state == S.APPROVED:
+        notify(application.applicant, "申请审核通过", f"您的申请 #{application.id} 已审核通过，将进入公示。")
+    return application
+
+
+def return_for_correction(application: Application, admin, items: list[dict], reason: str = "",
+                          now=None) -> Application:
+    """驳回: back to the applicant with per-document reasons; the slot is kept until the resubmit deadline."""
+    _check_visible(application, admin)
+    now = now or utcnow()
+    clean = rules.clean_return_items(items)
+    before = application.state
+    apply(application, A.RETURN, admin=admin, actor_org_id=admin.org_id, now=now)
+    text = _return_text(clean, reason)
+    application.return_items = clean
+    application.last_reason = text
+    application.resubmit_due_at = rules.resubmit_due(now, application.batch.review_closes_at)
+    log(application, A.RETURN, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.RETURNED,
+        reason_code=clean[0]["code"], reason=text, documents=clean)
+    audit.record("application_returned", actor=admin, target=application, detail={"items": clean})
+    db.session.commit()
+    notify(application.applicant, "申请被驳回，请修改后重新提交",
+           f"{text}\n请在 {application.resubmit_due_at:%Y-%m-%d %H:%M} 前修改并重新提交，逾期将失去名额。")
+    return application
+
+
+def refuse(application: Application, admin, reason_code: str, reason: str = "", now=None) -> Application:
+    """拒绝: final unless an appeal succeeds; the quota slot goes to the first on the waitlist."""
+    _check_visible(application, admin)
+    if reason_code not in rules.REFUSE_REASONS:
+        raise rules.ReviewError("reason_required", "请选择拒绝原因。")
+    before = application.state
+    apply(application, A.REFUSE, admin=admin, actor_org_id=admin.org_id, now=now)
+    text = rules.REFUSE_REASONS[reason_code] + (f"：{reason.strip()}" if reason.strip() else "")
+    application.last_reason = text
+    application.decided_at = now or utcnow()
+    log(application, A.REFUSE, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.REFUSED,
+        reason_code=reason_code, reason=text)
+    audit.record("application_refused", actor=admin, target=application, detail={"reason": text})
+    release_slot(application, actor=admin, reason=text)
+    db.session.commit()
+    notify(application.applicant, "申请未通过", f"您的申请 #{application.id} 未通过：{text}。如有异议可提出申诉。")
+    return application
+
+
+def set_rotation(document: Document, admin, degrees: int) -> Document:
+    _check_visible(document.application, admin)
+    document.rotation = int(degrees) % 360 // 90 * 90
+    audit.record("document_rotated", actor=admin, target=document, detail={"rotation": document.rotation})
+    db.session.commit()
+    return document
+
+
+def _return_text(items: list[dict], reason: str) -> str:
+    from ..domain.enums import DOCUMENT_KIND_LABELS, DocumentKind
+    parts = [f"{DOCUMENT_KIND_LABELS[DocumentKind(i['kind'])]}：{rules.RETURN_REASONS[i['code']]}"
+             + (f"（{i['note']}）" if i["note"] else "") for i in items]
+    if reason.strip():
+        parts.append(reason.strip())
+    return "；".join(parts)
+
+
+def _check_visible(application, admin) -> None:
+    if not visible(application, admin):
+        raise rules.ReviewError("not_found", "找不到该申请，或它不在您的管辖范围内。")
+
+
+def history(application: Application) -> list[ReviewAction]:
+    return list(db.session.execute(db.select(ReviewAction).where(ReviewAction.application_id == application.id)
+                                   .order_by(ReviewAction.at, ReviewAction.id)).scalars())
+
+
+def release_overdue_returns(now=None) -> list[int]:
+    """Returned applications not resubmitted by their deadline give their slot to the waitlist (daily job)."""
+    now = now or utcnow()
+    overdue = db.session.execute(db.select(Application).where(
+        Application.state == S.RETURNED, Application.quota_rank.is_not(None),
+        Application.resubmit_due_at < now)).scalars().all()
+    for application in overdue:
+        audit.record("returned_slot_expired", actor_type="system", org_id=application.org_id, target=application,
+                     detail={"due": application.resubmit_due_at.isoformat()})
+        release_slot(application, reason="驳回后逾期未补正")
+    db.session.commit()
+    return [a.id for a in overdue]

@@ -1,0 +1,45 @@
+"""Bulk approve through a real RQ worker on the real Redis: queued, then run by the worker with progress."""
+import pytest
+from support import REDIS_URL, make_app
+from rq import SimpleWorker
+
+from backoffice.domain.enums import ApplicationState as S
+from backoffice.extensions import db as _db
+from backoffice.models import ReviewJob
+from backoffice.review import jobs
+from backoffice.review import queue as review_queue
+from backoffice.services.queue import get_queue
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def rq_app(tmp_path, redis_conn, unique_name):
+    app = make_app(tmp_path, REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name)
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+    for key in redis_conn.scan_iter(match=f"*{unique_name}*", count=500):
+        redis_conn.delete(key)
+
+
+def test_bulk_approve_runs_on_the_worker(rq_app):
+    from backoffice.seed import ORGS, _ensure_org
+    orgs = {code: _ensure_org(code, name, parent, kind, u, pw) for code, name, parent, kind, u, pw in ORGS}
+    _db.session.commit()
+    from test_review_journey import make_batch
+    from test_review_queue import admin_of, submitted
+    batch = make_batch(orgs)
+    apps = [submitted(orgs, batch, rank=i + 1) for i in range(3)]
+    _db.session.commit()
+    job = jobs.start_bulk_approve(admin_of("YX-METRO"), review_queue.QueueFilter(batch_id=batch.id))
+    assert _db.session.get(ReviewJob, job.id).status == "queued"
+    queue = get_queue(rq_app)
+    assert queue.count == 1
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    _db.session.expire_all()
+    job = _db.session.get(ReviewJob, job.id)
+    assert job.status == "done" and job.done == job.succeeded == 3
+    assert all(a.state == S.IN_REVIEW and a.reviewing_org_id == orgs["YX"].id for a in apps)

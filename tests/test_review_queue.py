@@ -1,0 +1,127 @@
+"""Review services and the console queue: quota interplay on refusal, bulk approve as a job, scoping."""
+from datetime import timedelta
+
+import pytest
+from factories import applicant
+from test_review_journey import make_batch, post_form
+
+from backoffice.domain.enums import ApplicationState as S
+from backoffice.domain.review import ReviewError
+from backoffice.extensions import db
+from backoffice.models import AdminUser, Application, ReviewJob
+from backoffice.models.base import utcnow
+from backoffice.services import review
+
+admin_of = lambda code: db.session.execute(
+    db.select(AdminUser).join(AdminUser.org).where(AdminUser.org.has(code=code))).scalars().first()
+
+
+def submitted(orgs, batch, *, rank=None, waitlist=None, flags=None, unit="YX-METRO", at=None):
+    org = orgs[unit]
+    a = Application(batch=batch, applicant=applicant(org), org_id=org.id, flags=flags or [],
+                    state=S.WAITLISTED if waitlist else S.IN_REVIEW, quota_rank=rank, waitlist_position=waitlist,
+                    reviewing_org_id=None if waitlist else org.id, submitted_at=at or utcnow(), amount=batch.amount)
+    db.session.add(a)
+    db.session.flush()
+    return a
+
+
+def test_refusal_frees_the_slot_for_the_head_of_the_waitlist(app, orgs):
+    batch = make_batch(orgs, quota=1, waitlist_cap=3)
+    first = submitted(orgs, batch, rank=1)
+    second = submitted(orgs, batch, waitlist=1)
+    batch.allocated_count, batch.waitlist_count = 1, 1
+    db.session.commit()
+    review.refuse(first, admin_of("YX-METRO"), "not_on_roster", "名单中查无此人")
+    db.session.expire_all()
+    assert first.state == S.REFUSED and first.quota_rank is None
+    assert second.state == S.IN_REVIEW and second.quota_rank == 1 and second.reviewing_org_id == orgs["YX-METRO"].id
+    assert second.waitlist_position is None
+
+
+def test_refuse_needs_a_reason_and_no_one_acts_outside_the_window(app, orgs):
+    batch = make_batch(orgs)
+    a = submitted(orgs, batch, rank=1)
+    db.session.commit()
+    with pytest.raises(ReviewError):
+        review.refuse(a, admin_of("YX-METRO"), "")
+    with pytest.raises(ReviewError) as err:
+        review.approve(a, admin_of("YX-METRO"), now=batch.review_closes_at + timedelta(minutes=1))
+    assert err.value.code == "review_closed"
+    with pytest.raises(ReviewError) as err:  # another district cannot even see it
+        review.approve(a, admin_of("HZ-PORT"))
+    assert err.value.code == "not_found"
+
+
+def test_bulk_approve_takes_the_whole_filtered_set_and_skips_flagged(app, orgs, login_as):
+    from backoffice.review import admin as review_admin
+    batch = make_batch(orgs, quota=200)
+    clean = [submitted(orgs, batch, rank=i + 1) for i in range(review_admin.PAGE_SIZE + 3)]
+    flagged = submitted(orgs, batch, rank=190, flags=["id_number_match"])
+    other_unit = submitted(orgs, batch, rank=191, unit="HZ-PORT")
+    db.session.commit()
+    c = app.test_client()
+    login_as("YX-METRO", c=c)
+    r = post_form(c, "/admin/review/bulk", {"mine": "1", "batch_id": batch.id})
+    assert r.status_code == 302
+    job = db.session.execute(db.select(ReviewJob)).scalar_one()
+    assert job.status == "done" and job.total == len(clean) == job.succeeded
+    assert {row["id"] for row in job.results} == {a.id for a in clean}
+    page = c.get(r.headers["Location"])
+    assert "已完成" in page.text and "已通过，转上级审核" in page.text
+    assert c.get(f"/admin/review/job/{job.id}/progress").get_json()["done"] == len(clean)
+    db.session.expire_all()
+    assert all(a.reviewing_org_id == orgs["YX"].id for a in clean)
+    assert flagged.reviewing_org_id == orgs["YX-METRO"].id and other_unit.reviewing_org_id == orgs["HZ-PORT"].id
+    # Another org cannot read the job.
+    c2 = app.test_client()
+    login_as("HZ", c=c2)
+    assert c2.get(f"/admin/review/job/{job.id}").status_code == 404
+
+
+def test_queue_filters_and_scope(app, orgs, login_as):
+    batch = make_batch(orgs)
+    mine = submitted(orgs, batch, rank=1, flags=["name_match"])
+    theirs = submitted(orgs, batch, rank=2, unit="HZ-PORT")
+    db.session.commit()
+    c = app.test_client()
+    login_as("YX", c=c)
+    assert f"#{mine.id}<" not in c.get("/admin/review/").text  # not the district's turn yet
+    page = c.get("/admin/review/?mine=0").text
+    assert f"#{mine.id}<" in page and f"#{theirs.id}<" not in page
+    assert f"#{mine.id}<" not in c.get("/admin/review/?mine=0&flag=none").text
+    assert f"#{mine.id}<" in c.get("/admin/review/?mine=0&flag=name_match").text
+    assert c.get(f"/admin/review/app/{theirs.id}").status_code == 404
+    assert c.get(f"/admin/review/app/{mine.id}").status_code == 200
+
+
+def test_rotation_is_saved(app, orgs, login_as):
+    from factories import document
+    batch = make_batch(orgs)
+    a = submitted(orgs, batch, rank=1)
+    doc = document(orgs["YX-METRO"], a)
+    db.session.commit()
+    c = app.test_client()
+    login_as("YX-METRO", c=c)
+    post_form(c, f"/admin/review/document/{doc.id}/rotate", {"by": "-90"})
+    db.session.expire_all()
+    assert doc.rotation == 270
+    assert 'rotate(270deg)' in c.get(f"/admin/review/app/{a.id}").text
+
+
+def test_overdue_return_releases_the_slot_and_cli_digest(app, orgs):
+    batch = make_batch(orgs, quota=1, waitlist_cap=2)
+    a = submitted(orgs, batch, rank=1)
+    waiting = submitted(orgs, batch, waitlist=1)
+    batch.allocated_count, batch.waitlist_count = 1, 1
+    db.session.commit()
+    review.return_for_correction(a, admin_of("YX-METRO"), [{"kind": "bank_card", "code": "unclear"}])
+    assert a.resubmit_due_at is not None
+    assert review.release_overdue_returns(now=a.resubmit_due_at - timedelta(minutes=1)) == []
+    assert review.release_overdue_returns(now=a.resubmit_due_at + timedelta(minutes=1)) == [a.id]
+    db.session.expire_all()
+    assert a.quota_rank is None and waiting.state == S.IN_REVIEW and waiting.quota_rank == 1
+    from backoffice.services import appeals
+    appeals.file_appeal(a, a.applicant, "我补交了")
+    out = app.test_cli_runner().invoke(args=["appeals-digest"])
+    assert "越秀区总工会：待答复 1 件" in out.output
