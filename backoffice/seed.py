@@ -39,6 +39,8 @@ def seed_demo_world() -> list[str]:
     batch = _ensure_programme(by_code["GZ"])
     roster = _ensure_roster(by_code, rng)
     made = _ensure_applications(batch, roster, rng)
+    from .review.demo import seed_review_demo
+    seed_review_demo(batch)  # notice, payments and appeals for the demo states
     db.session.commit()
     return [f"组织 {len(by_code)} 个，预报名名单 {len(roster)} 人，本次新建申请 {made} 份。",
             "演示账号：" + "，".join(f"{u}/{p}" for *_, u, p in ORGS)]
@@ -91,8 +93,9 @@ def _ensure_roster(by_code, rng) -> list[RosterEntry]:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         entries.append(RosterEntry(
             roster_batch=rb, org=org, name=name, id_number=id_number("440106", birth, i % 1000),
-            enrolment_date=date(2016, 9, 1), school="广东开放大学", level=rng.choice(["大专", "本科"]),
-            graduated=True, graduation_date=date(2019, 7, 1)))
+            # Relative dates: the pre-registration lapses 8 years after enrolment, the demo must stay valid.
+            enrolment_date=date(date.today().year - 4, 9, 1), school="广东开放大学",
+            level=rng.choice(["大专", "本科"]), graduated=True, graduation_date=date(date.today().year - 1, 7, 1)))
     db.session.add_all(entries)
     db.session.flush()
     return entries
@@ -122,7 +125,7 @@ def _ensure_applications(batch: Batch, roster: list[RosterEntry], rng) -> int:
             app.quota_rank = rank
             app.amount = batch.amount
         if state == ApplicationState.IN_REVIEW:
-            app.reviewing_org_id = _chain(entry.org)[i % 3]
+            app.reviewing_org_id = _chain(entry.org)[(i // len(states)) % 3]  # spread over the levels
         db.session.add(app)
         _attach_documents(app, images)
         _history(app, state, entry.org)

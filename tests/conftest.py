@@ -12,10 +12,8 @@ import pytest
 from backoffice import create_app
 from backoffice.config import TestConfig
 from backoffice.extensions import db as _db
-from support import csrf_token
+from support import PG_ADMIN_URL, REDIS_URL, csrf_token, make_app  # noqa: F401
 
-PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -24,22 +22,6 @@ def _missing(service: str, exc: Exception):
     if IN_CI:
         pytest.fail(message + " (CI=true: a missing service is a failure)", pytrace=False)
     pytest.skip(message)
-
-
-def make_app(tmp_path, **overrides):
-    class Config(TestConfig):
-        UPLOAD_DIR = str(tmp_path / "uploads")
-    for key, value in overrides.items():
-        setattr(Config, key, value)
-    app = create_app(Config)
-
-    @app.before_request
-    def _fresh_request_globals():
-        # Tests hold one app context open, so Flask would hand every request the same `g`
-        # (and Flask-WTF would reuse a CSRF token cached there). Real requests each get a fresh one.
-        from flask import g
-        g.__dict__.clear()
-    return app
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from backoffice.extensions import db
-from conftest import make_app
+from support import make_app
 
 
 def _diff(app):

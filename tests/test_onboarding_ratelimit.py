@@ -4,7 +4,7 @@ Flask-Limiter keeps its switch on the shared extension object, so this app must 
 before its requests; these tests therefore build their own app instead of using the `app` fixture.
 """
 import pytest
-from conftest import make_app
+from support import make_app
 from support import csrf_token
 
 from backoffice.extensions import db as _db

@@ -1,6 +1,6 @@
 """Verification through a real RQ worker on the real Redis: end to end, idempotency, failures, Redis down."""
 import pytest
-from conftest import REDIS_URL, make_app
+from support import REDIS_URL, make_app
 from rq import SimpleWorker
 from test_verification_helpers import seeded_document
 

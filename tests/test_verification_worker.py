@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REDIS_URL, make_app
+from support import REDIS_URL, make_app
 from test_verification_helpers import add_document, form_image, make_application
 
 from backoffice.domain.enums import DocumentKind

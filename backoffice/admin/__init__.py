@@ -24,11 +24,7 @@ def init_admin(app: Flask) -> Admin:
     s = db
     admin.add_view(v.ApplicationView(Application, s, name="申请列表", category="申报审核", endpoint="applications"))
     admin.add_view(v.DocumentView(Document, s, name="申请材料", category="申报审核", endpoint="documents"))
-    admin.add_view(v.ProgrammeView(Programme, s, name="补助项目", category="项目管理", endpoint="programmes"))
-    admin.add_view(v.BatchView(Batch, s, name="申报批次", category="项目管理", endpoint="batches"))
-    admin.add_view(v.FundingLineView(FundingLine, s, name="配套补助", category="项目管理", endpoint="funding_lines"))
-    admin.add_view(v.RosterBatchView(RosterBatch, s, name="预报名批次", category="预报名名单", endpoint="roster_batches"))
-    admin.add_view(v.RosterEntryView(RosterEntry, s, name="预报名名单", category="预报名名单", endpoint="roster"))
+    # Programme, batch, funding line and roster views come from backoffice.intake.admin (add_views).
     admin.add_view(v.OrganisationView(Organisation, s, name="组织机构", category="组织与账号", endpoint="orgs"))
     admin.add_view(v.AdminUserView(AdminUser, s, name="管理员账号", category="组织与账号", endpoint="admin_users"))
     admin.add_view(v.AuditEventView(AuditEvent, s, name="操作日志", category="组织与账号", endpoint="audit"))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect, select
 
 from ..domain.enums import AdminRole
+from ..domain.masking import MASKERS, neutralise
 from ..services.scope import scope_clause
 
 
@@ -54,8 +55,33 @@ class ScopedModelView(SecuredMixin, ModelView):
     create_modal = False
     list_template = "admin/xuebu_list.html"
 
+    # Export columns holding personal data → masker name in domain.masking.MASKERS.
+    pii_columns = {"id_number": "id_number", "mobile": "mobile", "bank_card": "card", "contact_mobile": "mobile"}
+
     def scope(self):
         return scope_clause(self.model, current_user.org.path)
+
+    def get_export_value(self, model, name):
+        """Exports never carry live formulas, and personal data is masked unless the admin may unmask."""
+        value = super().get_export_value(model, name)
+        masker = self.pii_columns.get(name)
+        if masker and value:
+            if current_user.can_unmask:
+                self._audit_unmasked_export()
+            else:
+                value = MASKERS[masker](str(value))
+        return neutralise(value)
+
+    def _audit_unmasked_export(self):
+        from flask import g
+        if g.get("unmasked_export_audited"):
+            return
+        g.unmasked_export_audited = True
+        from ..extensions import db
+        from ..services import audit
+        audit.record("export_unmasked", actor=current_user._get_current_object(),
+                     detail={"view": self.endpoint}, ip=request.remote_addr)
+        db.session.commit()
 
     def get_query(self):
         return super().get_query().filter(self.scope())

@@ -1,6 +1,6 @@
 """Console views for the core tables; feature packages add their own views beside these."""
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import PasswordField
 
 from ..domain.auth import password_problems
@@ -12,6 +12,8 @@ from ..models import (
     RosterEntry,
 )
 from ..services import accounts, audit
+from ..verification import ui as verification_ui
+from ..verification.actions import ApplicationRequeueMixin, DocumentRequeueMixin
 from .base import ScopedModelView
 
 
@@ -138,18 +140,22 @@ class RosterEntryView(ScopedModelView):
     can_create = False
 
 
-class ApplicationView(ScopedModelView):
+class ApplicationView(ApplicationRequeueMixin, ScopedModelView):
     column_list = ("id", "applicant", "org", "batch", "state", "reviewing_org", "quota_rank", "waitlist_position",
                    "submitted_at", "flags")
     column_sortable_list = ("id", "state", "quota_rank", "waitlist_position", "submitted_at")
     column_searchable_list = ("applicant.name",)
-    column_filters = ("state", "submitted_at", "quota_rank")
+    column_filters = ("state", "submitted_at", "quota_rank", verification_ui.FlagFilter(Application.flags))
     column_labels = COMMON_LABELS
     column_formatters = {
         "state": _label(STATE_LABELS),
-        "flags": lambda v, c, m, p: Markup("".join(
-            f'<span class="badge badge-warning flag-badge" title="{escape(f)}">⚠ {escape(f)}</span>'
-            for f in (m.flags or []))),
+        "flags": lambda v, c, m, p: Markup(
+            f'<a href="{v.get_url("verification.application", application_id=m.id)}" title="查看材料核验">'
+            f'{verification_ui.flag_badges(m) or "<small>材料核验</small>"}</a>'),
+    }
+    column_formatters_export = {
+        "state": _label(STATE_LABELS),
+        "flags": lambda v, c, m, p: "；".join(verification_ui.flag_label(f) for f in m.flags or []),
     }
     column_default_sort = ("id", True)
     can_create = False
@@ -157,10 +163,12 @@ class ApplicationView(ScopedModelView):
     can_delete = False
 
 
-class DocumentView(ScopedModelView):
+class DocumentView(DocumentRequeueMixin, ScopedModelView):
     column_list = ("id", "application", "kind", "verification_status", "mime", "size", "uploaded_at")
     column_labels = COMMON_LABELS | {"kind": "材料类型"}
-    column_formatters = {"kind": _label(DOCUMENT_KIND_LABELS)}
+    column_formatters = {"kind": _label(DOCUMENT_KIND_LABELS),
+                         "verification_status": _label(verification_ui.VERIFICATION_LABELS)}
+    details_template = "verification/document_details.html"
     column_filters = ("kind", "verification_status")
     can_create = False
     can_edit = False

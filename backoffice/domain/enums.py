@@ -31,6 +31,7 @@ class ApplicationState(str, enum.Enum):
     APPROVED = "approved"       # the top level approved
     WITHDRAWN = "withdrawn"
     PAID = "paid"
+    PAYMENT_FAILED = "payment_failed"  # the bank refused the transfer: the applicant fixes the card
 
 
 class DocumentKind(str, enum.Enum):
@@ -61,6 +62,8 @@ class ReviewDecision(str, enum.Enum):
     WITHDRAW = "withdraw"
     PROMOTE = "promote"
     REOPEN = "reopen"
+    PAY = "pay"
+    PAY_FAIL = "pay_fail"
 
 
 class OnceRule(str, enum.Enum):
@@ -107,6 +110,7 @@ STATE_LABELS = {
     ApplicationState.APPROVED: "审核通过",
     ApplicationState.WITHDRAWN: "已撤回",
     ApplicationState.PAID: "已发放",
+    ApplicationState.PAYMENT_FAILED: "发放失败（待更正银行卡）",
 }
 
 ORG_KIND_LABELS = {

@@ -3,6 +3,6 @@ from .application import Applicant, Application, Document, VerificationResult  #
 from .org import AdminUser, Invitation, Organisation  # noqa: F401
 from .programme import Batch, FundingLine, Programme, batch_roster_batches  # noqa: F401
 from .review import (  # noqa: F401
-    Appeal, AuditEvent, Disbursement, PaymentBatch, PublicNotice, ReviewAction, Transfer,
+    Appeal, AuditEvent, Disbursement, PaymentBatch, PublicNotice, ReviewAction, ReviewJob, Transfer,
 )
 from .roster import RosterBatch, RosterEntry  # noqa: F401

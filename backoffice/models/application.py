@@ -18,6 +18,7 @@ class Applicant(db.Model):
     mobile: Mapped[str] = mapped_column(String(20), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # current unit union
+    bank_card: Mapped[str | None] = mapped_column(String(30))  # where the subsidy is paid; the applicant enters it
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = created_at()
 
@@ -49,6 +50,9 @@ class Application(db.Model):
     funding_rank: Mapped[int | None] = mapped_column(Integer)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_reason: Mapped[str | None] = mapped_column(Text)
+    # 驳回 per document: [{"kind", "code", "note"}]; cleared on resubmit.
+    return_items: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    resubmit_due_at: Mapped[datetime | None] = mapped_column(DateTime)  # keeps its quota slot until then
     flags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # union of document flags
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
@@ -87,6 +91,8 @@ class Document(db.Model):
         VerificationStatus, nullable=False, default=VerificationStatus.PENDING)
     verification_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     verification_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verification_queued_at: Mapped[datetime | None] = mapped_column(DateTime)  # last enqueue (sweeper age)
+    verification_error: Mapped[str | None] = mapped_column(Text)  # why automatic verification gave up
     uploaded_at: Mapped[datetime] = created_at()
 
     application: Mapped[Application] = relationship(back_populates="documents")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c47909cf636d
+Revision ID: fc3565a3b2f6
 Revises: 
-Create Date: 2026-11-23 06:30:02.369507
+Create Date: 2026-11-23 07:09:44.971527
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c47909cf636d'
+revision = 'fc3565a3b2f6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -75,6 +75,7 @@ def upgrade():
     sa.Column('mobile', sa.String(length=20), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=True),
+    sa.Column('bank_card', sa.String(length=30), nullable=True),
     sa.Column('token_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_applicant_org_id_organisation')),
@@ -147,6 +148,7 @@ def upgrade():
     sa.Column('validity_years', sa.Integer(), nullable=False),
     sa.Column('allocated_count', sa.Integer(), nullable=False),
     sa.Column('waitlist_count', sa.Integer(), nullable=False),
+    sa.Column('released_slots', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_batch_programme_id_programme')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_batch'))
@@ -173,6 +175,27 @@ def upgrade():
     )
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_org_id'), ['org_id'], unique=False)
+
+    op.create_table('review_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('admin_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('succeeded', sa.Integer(), nullable=False),
+    sa.Column('results', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['admin_id'], ['admin_user.id'], name=op.f('fk_review_job_admin_id_admin_user')),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_review_job_org_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_job'))
+    )
+    with op.batch_alter_table('review_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_job_org_id'), ['org_id'], unique=False)
 
     op.create_table('roster_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -270,7 +293,7 @@ def upgrade():
     sa.Column('applicant_id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('roster_entry_id', sa.Integer(), nullable=True),
-    sa.Column('state', sa.Enum('draft', 'waitlisted', 'in_review', 'returned', 'refused', 'approved', 'withdrawn', 'paid', name='applicationstate', native_enum=False, length=24), nullable=False),
+    sa.Column('state', sa.Enum('draft', 'waitlisted', 'in_review', 'returned', 'refused', 'approved', 'withdrawn', 'paid', 'payment_failed', name='applicationstate', native_enum=False, length=24), nullable=False),
     sa.Column('reviewing_org_id', sa.Integer(), nullable=True),
     sa.Column('education_level', sa.String(length=30), nullable=True),
     sa.Column('study_year', sa.Integer(), nullable=True),
@@ -283,6 +306,8 @@ def upgrade():
     sa.Column('funding_rank', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('last_reason', sa.Text(), nullable=True),
+    sa.Column('return_items', sa.JSON(), nullable=False),
+    sa.Column('resubmit_due_at', sa.DateTime(), nullable=True),
     sa.Column('flags', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -378,6 +403,8 @@ def upgrade():
     sa.Column('verification_status', sa.Enum('pending', 'queued', 'verifying', 'done', 'failed', name='verificationstatus', native_enum=False, length=24), nullable=False),
     sa.Column('verification_attempts', sa.Integer(), nullable=False),
     sa.Column('verification_started_at', sa.DateTime(), nullable=True),
+    sa.Column('verification_queued_at', sa.DateTime(), nullable=True),
+    sa.Column('verification_error', sa.Text(), nullable=True),
     sa.Column('uploaded_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_document_application_id_application')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document'))
@@ -392,7 +419,7 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=True),
     sa.Column('admin_id', sa.Integer(), nullable=True),
-    sa.Column('decision', sa.Enum('submit', 'resubmit', 'approve', 'return', 'refuse', 'withdraw', 'promote', 'reopen', name='reviewdecision', native_enum=False, length=24), nullable=False),
+    sa.Column('decision', sa.Enum('submit', 'resubmit', 'approve', 'return', 'refuse', 'withdraw', 'promote', 'reopen', 'pay', 'pay_fail', name='reviewdecision', native_enum=False, length=24), nullable=False),
     sa.Column('from_state', sa.String(length=24), nullable=True),
     sa.Column('to_state', sa.String(length=24), nullable=True),
     sa.Column('reason_code', sa.String(length=40), nullable=True),
@@ -484,6 +511,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_roster_entry_id_number'))
 
     op.drop_table('roster_entry')
+    with op.batch_alter_table('review_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_job_org_id'))
+
+    op.drop_table('review_job')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_org_id'))
 

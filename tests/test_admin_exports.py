@@ -1,0 +1,42 @@
+"""Console exports (Flask-Admin CSV/XLSX): personal data masked, formulas neutralised, unmasking audited."""
+import csv
+import io
+
+from backoffice.models import AdminUser, AuditEvent
+from factories import make
+from backoffice.models import RosterEntry
+
+
+def _rows(resp):
+    return list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+
+
+def _roster_row(orgs, db, name="=HYPERLINK(\"http://x\")"):
+    entry = make(RosterEntry, orgs["YX-METRO"])
+    entry.name = name
+    db.session.commit()
+    return entry
+
+
+def test_export_masks_id_numbers_and_neutralises_formulas(client, orgs, login_as, db):
+    entry = _roster_row(orgs, db)
+    login_as("YX")
+    rows = _rows(client.get("/admin/roster/export/csv/"))
+    text = "\n".join(",".join(r) for r in rows)
+    assert entry.id_number not in text
+    assert entry.id_number[:4] + "*" * 10 + entry.id_number[-4:] in text
+    cells = [c for r in rows[1:] for c in r]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert "'=HYPERLINK" in text
+
+
+def test_unmask_permission_shows_full_values_and_is_audited(client, orgs, login_as, db):
+    entry = _roster_row(orgs, db, name="李四")
+    user = db.session.execute(db.select(AdminUser).filter_by(username="yx_admin")).scalar_one()
+    user.can_unmask = True
+    db.session.commit()
+    login_as("YX")
+    text = client.get("/admin/roster/export/csv/").get_data(as_text=True)
+    assert entry.id_number in text
+    events = db.session.execute(db.select(AuditEvent).filter_by(action="export_unmasked")).scalars().all()
+    assert len(events) == 1 and events[0].detail["view"] == "roster"
