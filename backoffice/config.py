@@ -61,13 +61,17 @@ def apply_environment(app) -> None:
             app.config[key] = env[key]
     if app.config.get("REDIS_URL"):
         app.config["VERIFY_INLINE"] = False
-        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
-        if app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        if app.config["RATELIMIT_STORAGE_URI"] == "memory://":  # limits shared by every web process
             app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if app.config["XUEBU_ENV"] == "production" and app.config["SECRET_KEY"] == Config.SECRET_KEY:
+        raise RuntimeError("XUEBU_ENV=production needs SECRET_KEY set in the environment")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
     if uri.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     else:
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        # Pre-ping costs a round trip per checkout; XUEBU_DB_PRE_PING=0 trades it for one failed request
+        # after a database restart.
+        pre_ping = env.get("XUEBU_DB_PRE_PING", "1") == "1"
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": pre_ping, "pool_size": 10, "max_overflow": 20}
