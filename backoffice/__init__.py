@@ -1,8 +1,7 @@
 """xuebu back office: the Flask application factory."""
-import os
 from pathlib import Path
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, request
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -43,21 +42,12 @@ def register_blueprints(app: Flask) -> None:
     from .web import bp as web_bp
     app.register_blueprint(auth_bp)
     app.register_blueprint(web_bp)
-    for name in ("backoffice.onboarding.views", "backoffice.portal.views", "backoffice.api.views",
-                 "backoffice.public.views"):
-        _register_optional(app, name)
-
-
-def _register_optional(app: Flask, module_name: str) -> None:
-    """Feature blueprints register themselves when their package exists."""
-    import importlib
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return
-        raise
-    module.register(app)
+    from .api import views as api
+    from .onboarding import views as onboarding
+    from .portal import views as portal
+    from .public import views as public
+    for feature in (onboarding, portal, api, public):
+        feature.register(app)
 
 
 def register_admin(app: Flask) -> None:

@@ -20,32 +20,26 @@ def main():
 def register(app) -> None:
     for command in (seed_demo, create_admin_cmd):
         app.cli.add_command(command)
-    for module_name in ("backoffice.onboarding.cli", "backoffice.intake.cli", "backoffice.review.cli",
-                        "backoffice.verification.cli"):
-        _add_feature_commands(app, module_name)
-
-
-def _add_feature_commands(app, module_name: str) -> None:
-    import importlib
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return
-        raise
-    for command in module.COMMANDS:
-        app.cli.add_command(command)
+    from .intake import cli as intake
+    from .onboarding import cli as onboarding
+    from .review import cli as review
+    from .verification import cli as verification
+    for feature in (onboarding, intake, review, verification):
+        for command in feature.COMMANDS:
+            app.cli.add_command(command)
 
 
 @click.command("seed-demo")
+@click.option("--showcase", default=8, show_default=True,
+              help="how many in-review applications get realistic, automatically verified uploads")
 @with_appcontext
-def seed_demo():
+def seed_demo(showcase):
     """Load the demo world of contract §3 (idempotent; refused in production)."""
     if current_app.config.get("XUEBU_ENV") == "production" or os.environ.get("XUEBU_ENV") == "production":
         click.echo("拒绝执行：生产环境（XUEBU_ENV=production）不能加载演示数据。", err=True)
         sys.exit(2)
     from .seed import seed_demo_world
-    summary = seed_demo_world()
+    summary = seed_demo_world(showcase=showcase)
     for line in summary:
         click.echo(line)
 

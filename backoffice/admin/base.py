@@ -5,7 +5,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.tools import iterdecode
 from flask_wtf import FlaskForm
 from flask_login import current_user
-from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy import inspect as sa_inspect
 
 from ..domain.enums import AdminRole
 from ..domain.masking import MASKERS, neutralise

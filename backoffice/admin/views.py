@@ -7,10 +7,7 @@ from ..domain.auth import password_problems
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS, ORG_KIND_LABELS, ORG_STATUS_LABELS, STATE_LABELS, AdminRole,
 )
-from ..models import (
-    AdminUser, Application, AuditEvent, Batch, Document, FundingLine, Organisation, Programme, RosterBatch,
-    RosterEntry,
-)
+from ..models import Application
 from ..services import accounts, audit
 from ..verification import ui as verification_ui
 from ..verification.actions import ApplicationRequeueMixin, DocumentRequeueMixin
@@ -92,52 +89,6 @@ class AdminUserView(ScopedModelView):
             flash(str(exc), "danger")
             return True
         return super().handle_view_exception(exc)
-
-
-class ProgrammeView(ScopedModelView):
-    column_list = ("name", "org", "once_rule", "enabled", "created_at")
-    column_labels = COMMON_LABELS
-    form_columns = ("org", "name", "description", "once_rule", "enabled")
-    admin_only = True
-
-
-class BatchView(ScopedModelView):
-    column_list = ("programme", "name", "apply_opens_at", "apply_closes_at", "review_closes_at", "quota",
-                   "allocated_count", "waitlist_count", "amount", "enabled")
-    column_labels = COMMON_LABELS
-    form_excluded_columns = ("allocated_count", "waitlist_count", "created_at", "funding_lines")
-    admin_only = True
-
-
-class FundingLineView(ScopedModelView):
-    column_list = ("batch", "org", "name", "amount", "quota", "allocated_count", "enabled")
-    column_labels = COMMON_LABELS
-    form_columns = ("batch", "org", "name", "amount", "quota", "enabled")
-    admin_only = True
-
-    def choices_scope(self, target):
-        # A lower level adds matching money to its ancestors' batches.
-        if target is Batch:
-            from ..services.scope import ancestors_batches_clause
-            return ancestors_batches_clause(current_user.org)
-        return super().choices_scope(target)
-
-
-class RosterBatchView(ScopedModelView):
-    column_list = ("name", "org", "published_at", "created_at")
-    column_labels = COMMON_LABELS
-    form_columns = ("org", "name", "published_at")
-    admin_only = True
-
-
-class RosterEntryView(ScopedModelView):
-    column_list = ("roster_batch", "name", "id_number", "org", "enrolment_date", "school", "level", "graduated")
-    column_searchable_list = ("name", "id_number")
-    column_filters = ("level", "graduated", "enrolment_date")
-    column_labels = COMMON_LABELS
-    column_formatters = {"id_number": _mask_id}
-    column_formatters_export = {"id_number": _mask_id}
-    can_create = False
 
 
 class ApplicationView(ApplicationRequeueMixin, ScopedModelView):

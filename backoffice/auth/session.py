@@ -1,5 +1,5 @@
 """Flask-Login wiring: a session is valid only while its user, session version and org chain are."""
-from flask import Flask, redirect, request, url_for
+from flask import Flask
 
 from ..domain.enums import OrgStatus
 from ..extensions import db, login_manager
