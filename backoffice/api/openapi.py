@@ -59,7 +59,45 @@ SCHEMAS = {
         "education_level": {"type": "string", "nullable": True}, "study_year": {"type": "integer", "nullable": True},
         "amount": {"type": "string", "nullable": True}, "documents": {"type": "array", "items": _ref("Document")},
         "missing_documents": {"type": "array", "items": {"type": "string", "enum": KINDS}},
-        "review_notes": {"type": "array", "items": {"type": "object"}}}}]},
+        "review_notes": {"type": "array", "items": {"type": "object"}},
+        "return_items": {"type": "array", "items": _ref("ReturnItem"),
+                         "description": "驳回: the documents to fix and why (empty unless state is returned)"},
+        "resubmit_due_at": {"type": "string", "format": "date-time", "nullable": True,
+                            "description": "UTC; resubmit before it to keep the quota slot (only when returned)"},
+        "payment": {"allOf": [_ref("PaymentProblem")], "nullable": True,
+                    "description": "set when the bank refused the payment (state payment_failed)"},
+        "appeals": {"type": "array", "items": _ref("Appeal")},
+        "warnings": {"type": "array", "items": _ref("Reason"),
+                     "description": "e.g. bank_card_missing while the application can still be edited"}}}]},
+    "ReturnItem": {"type": "object", "properties": {
+        "kind": {"type": "string", "enum": KINDS}, "kind_label": {"type": "string"},
+        "code": {"type": "string", "enum": ["unclear", "mismatch", "wrong_document", "expired", "missing_seal",
+                                            "other"]},
+        "reason": {"type": "string", "description": "Chinese text of the code"}, "note": {"type": "string"}}},
+    "PaymentProblem": {"type": "object", "properties": {
+        "status": {"type": "string", "enum": ["failed"]}, "reason": {"type": "string"},
+        "retry_ready": {"type": "boolean", "description": "a new valid card is on file: paid in the next batch"},
+        "action": {"type": "string", "nullable": True, "enum": ["update_bank_card", None],
+                   "description": "PUT /api/v1/me/bank-card with a card the bank has not refused"}}},
+    "Appeal": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "status": {"type": "string", "enum": ["open", "upheld", "dismissed"]},
+        "text": {"type": "string"}, "reply": {"type": "string", "nullable": True},
+        "created_at": {"type": "string", "format": "date-time"},
+        "due_at": {"type": "string", "format": "date-time", "nullable": True},
+        "replied_at": {"type": "string", "format": "date-time", "nullable": True}}},
+    "BankCard": {"type": "object", "properties": {
+        "is_set": {"type": "boolean"}, "masked": {"type": "string", "nullable": True,
+                                                  "example": "**** **** **** 1234"},
+        "payment_failures": {"type": "array", "items": {"type": "object", "properties": {
+            "application_id": {"type": "integer"}, "reason": {"type": "string"},
+            "retry_ready": {"type": "boolean"}}}}}},
+    "Transfer": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "status": {"type": "string", "enum": ["pending", "approved", "rejected",
+                                                                         "cancelled"]},
+        "from_org": _ref("Org"), "to_org": _ref("Org"), "batch_id": {"type": "integer", "nullable": True},
+        "reason": {"type": "string", "nullable": True}, "from_approved": {"type": "boolean"},
+        "to_approved": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"},
+        "decided_at": {"type": "string", "format": "date-time", "nullable": True}}},
     "Document": {"type": "object", "properties": {
         "id": {"type": "integer"}, "kind": {"type": "string", "enum": KINDS}, "kind_label": {"type": "string"},
         "mime": {"type": "string"}, "size": {"type": "integer"}, "width": {"type": "integer"},
@@ -130,6 +168,27 @@ PATHS = {
         "responses": {"201": _json({"type": "object", "properties": {
             "id": {"type": "integer", "nullable": True}, "application_id": {"type": "integer"},
             "status": {"type": "string", "nullable": True}}}, "Filed"), **_errors(400, 401, 404, 409, 422, 503)}}},
+    "/api/v1/me/bank-card": {
+        "get": {"summary": "The card the subsidy is paid to (masked) and any payment the bank refused",
+                "security": SECURED, "responses": {"200": _json(_ref("BankCard")), **_errors(401)}},
+        "put": {"summary": "Set or replace the bank card number (12-19 digits, Luhn check digit). After a failed "
+                           "payment a card the bank has not refused makes the application payable in the next "
+                           "payment batch",
+                "security": SECURED,
+                "requestBody": _body({"type": "object", "required": ["card_number"], "properties": {
+                    "card_number": {"type": "string", "example": "6222 0202 0011 2233 445"}}}),
+                "responses": {"200": _json(_ref("BankCard")), **_errors(400, 401, 422)}}},
+    "/api/v1/transfers": {
+        "get": {"summary": "The caller's transfer requests (迁入迁出), newest first", "security": SECURED,
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "transfers": {"type": "array", "items": _ref("Transfer")}}}), **_errors(401)}},
+        "post": {"summary": "Ask to move to another unit union (an active grassroots union or enterprise from "
+                            "GET /api/v1/orgs); both unions approve in the console",
+                 "security": SECURED,
+                 "requestBody": _body({"type": "object", "required": ["to_org_id"], "properties": {
+                     "to_org_id": {"type": "integer"}, "reason": {"type": "string"},
+                     "batch_id": {"type": "integer"}}}),
+                 "responses": {"201": _json(_ref("Transfer"), "Requested"), **_errors(400, 401, 409, 422)}}},
     "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
                                      "responses": {"200": _json({"type": "object"})}}},
 }

@@ -50,3 +50,36 @@ def batch(b: Batch, eligibility=None) -> dict:
         out["eligible"] = eligibility.ok
         out["reasons"] = [{"code": r.code, "message": r.message} for r in eligibility.reasons]
     return out
+
+
+def follow_up(f) -> dict:
+    """Returns, payment problems, appeals and warnings (services.selfservice.FollowUp) as JSON."""
+    payment = None
+    if f.payment is not None:
+        payment = {"status": "failed", "reason": f.payment.reason, "retry_ready": f.payment.retry_ready,
+                   "action": None if f.payment.retry_ready else "update_bank_card"}
+    return {"return_items": f.return_items, "resubmit_due_at": _iso(f.resubmit_due_at), "payment": payment,
+            "appeals": [appeal(a) for a in f.appeals], "warnings": f.warnings}
+
+
+def appeal(a) -> dict:
+    return {"id": a.id, "status": a.status.value, "text": a.text, "reply": a.reply,
+            "created_at": _iso(a.created_at), "due_at": _iso(a.due_at), "replied_at": _iso(a.replied_at)}
+
+
+def bank_card(applicant, problems) -> dict:
+    from ..domain.bank_card import masked
+    return {"is_set": bool(applicant.bank_card), "masked": masked(applicant.bank_card) or None,
+            "payment_failures": [{"application_id": p.application.id, "reason": p.reason,
+                                  "retry_ready": p.retry_ready} for p in problems]}
+
+
+def transfer(t) -> dict:
+    return {"id": t.id, "status": t.status.value, "from_org": _org(t.from_org), "to_org": _org(t.to_org),
+            "batch_id": t.batch_id, "reason": t.reason, "from_approved": t.from_approved_by_id is not None,
+            "to_approved": t.to_approved_by_id is not None, "created_at": _iso(t.created_at),
+            "decided_at": _iso(t.decided_at)}
+
+
+def _org(o) -> dict:
+    return {"id": o.id, "code": o.code, "name": o.name}

@@ -11,6 +11,7 @@ from ..extensions import csrf, db, limiter
 from ..models import Applicant, Application, Batch, Organisation, Programme  # noqa: F401
 from ..services import applicants as accounts
 from ..services import applications as service
+from ..services import selfservice
 from ..services.applications import ApplicationError
 from ..services.uploads import upload_document
 from . import serialize
@@ -81,6 +82,11 @@ def _own_application(app_id: int) -> Application:
 @bp.errorhandler(ApplicationError)
 def _refused(exc: ApplicationError):
     return error(exc.code, exc.status, message=exc.message, reasons=exc.reasons)
+
+
+@bp.errorhandler(selfservice.SelfServiceError)
+def _self_service_refused(exc: selfservice.SelfServiceError):
+    return error(exc.code, exc.status, message=exc.message, detail=exc.detail)
 
 
 @bp.errorhandler(accounts.AccountError)
@@ -155,7 +161,11 @@ def create_application():
     study_year = _int(body, "study_year", required=False)
     app = service.create_draft(applicant, batch, org, education_level=body.get("education_level"),
                                study_year=study_year)
-    return jsonify(serialize.application_full(app, [])), 201
+    return jsonify(_application_json(app, [])), 201
+
+
+def _application_json(app: Application, reasons: list) -> dict:
+    return serialize.application_full(app, reasons) | serialize.follow_up(selfservice.follow_up(app))
 
 
 def _int(body: dict, key: str, required: bool = True) -> int | None:
@@ -163,16 +173,19 @@ def _int(body: dict, key: str, required: bool = True) -> int | None:
     if value is None and not required:
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise ApplicationError("invalid_input", f"{key} 必须是整数。", 422) from None
+        number = None
+    if number is None or not 0 <= number < 2**31:  # ids are 32-bit: a larger one would crash the driver
+        raise ApplicationError("invalid_input", f"{key} 必须是整数。", 422)
+    return number
 
 
 @bp.get("/applications/<int:app_id>")
 @require_applicant
 def get_application(app_id: int):
     app = _own_application(app_id)
-    return jsonify(serialize.application_full(app, service.return_reasons(app)))
+    return jsonify(_application_json(app, service.return_reasons(app)))
 
 
 @bp.put("/applications/<int:app_id>/documents/<kind>")
@@ -230,6 +243,40 @@ def appeal(app_id: int):
         return jsonify(payload), status
     return jsonify(id=getattr(result, "id", None), application_id=app.id,
                    status=getattr(getattr(result, "status", None), "value", None)), 201
+
+
+@bp.get("/me/bank-card")
+@require_applicant
+def get_bank_card():
+    applicant = _applicant()
+    return jsonify(serialize.bank_card(applicant, selfservice.payment_problems(applicant)))
+
+
+@bp.put("/me/bank-card")
+@require_applicant
+@limiter.limit("20 per minute")
+def put_bank_card():
+    body = _json_body()
+    applicant = _applicant()
+    selfservice.set_bank_card(applicant, str(body.get("card_number") or ""))
+    return jsonify(serialize.bank_card(applicant, selfservice.payment_problems(applicant)))
+
+
+@bp.get("/transfers")
+@require_applicant
+def list_transfers():
+    return jsonify(transfers=[serialize.transfer(t) for t in selfservice.own_transfers(_applicant())])
+
+
+@bp.post("/transfers")
+@require_applicant
+@limiter.limit("10 per minute")
+def create_transfer():
+    body = _json_body()
+    applicant = _applicant()
+    t = selfservice.ask_transfer(applicant, _int(body, "to_org_id"), str(body.get("reason") or "")[:500],
+                                 batch_id=_int(body, "batch_id", required=False))
+    return jsonify(serialize.transfer(t)), 201
 
 
 __all__ = ["DETAILS", "bp", "register"]

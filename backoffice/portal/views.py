@@ -17,16 +17,19 @@ from flask import (
     url_for,
 )
 
+from ..domain.bank_card import masked
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS,
     STATE_LABELS,
     ApplicationState,
     DocumentKind,
 )
+from ..domain.review import APPEAL_FILE_DAYS
 from ..extensions import db, limiter
 from ..models import Applicant, Application, Batch, Organisation
 from ..services import applicants as accounts
 from ..services import applications as service
+from ..services import selfservice
 from ..services.applications import ApplicationError
 from ..services.uploads import upload_document
 
@@ -46,7 +49,7 @@ def beijing(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
 @bp.context_processor
 def _labels():
     return {"kind_labels": {k.value: v for k, v in DOCUMENT_KIND_LABELS.items()}, "bj": beijing,
-            "state_labels": STATE_LABELS, "S": ApplicationState, "me": g.get("applicant")}
+            "state_labels": STATE_LABELS, "S": ApplicationState, "me": g.get("applicant"), "masked": masked}
 
 
 @bp.before_request
@@ -84,7 +87,8 @@ def index():
     current = {a.batch_id: a for a in applications if a.state not in (ApplicationState.WITHDRAWN,
                                                                         ApplicationState.REFUSED)}
     batches = [(b, service.eligibility_preview(g.applicant, b), current.get(b.id)) for b in service.open_batches()]
-    return render_template("portal/home.html", batches=batches, applications=applications)
+    return render_template("portal/home.html", batches=batches, applications=applications,
+                           payment_problems=selfservice.payment_problems(g.applicant))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -157,7 +161,8 @@ def application(app_id: int):
     extra = [k.value for k in DocumentKind if k.value not in required and k.value in docs]
     verdict = service.evaluate(app) if app.state == ApplicationState.DRAFT else None
     return render_template("portal/application.html", app=app, required=required, extra=extra, docs=docs,
-                           verdict=verdict, notes=service.return_reasons(app),
+                           verdict=verdict, notes=service.return_reasons(app), follow=selfservice.follow_up(app),
+                           appeal_days=APPEAL_FILE_DAYS,
                            editable=app.state in service.EDITABLE,
                            can_withdraw=app.state in service.WITHDRAWABLE)
 
@@ -226,3 +231,41 @@ def appeal(app_id: int):
     else:
         flash("申诉已提交，上级工会将在规定时间内答复。", "success")
     return redirect(url_for("portal.application", app_id=app_id))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per minute", methods=["POST"])
+def profile():
+    """我的信息与银行卡: the card the subsidy is paid to; fixing it after a failed payment queues a retry."""
+    error = None
+    if request.method == "POST":
+        try:
+            selfservice.set_bank_card(g.applicant, request.form.get("bank_card", ""))
+        except selfservice.SelfServiceError as exc:
+            error = exc.message
+        else:
+            problems = selfservice.payment_problems(g.applicant)
+            flash("银行卡号已保存。" + ("发放失败的补助将在下一批次重新发放到这张卡。"
+                                        if any(p.retry_ready for p in problems) else ""), "success")
+            return redirect(request.args.get("next") if (request.args.get("next") or "").startswith("/portal/")
+                            else url_for("portal.profile"))
+    return render_template("portal/profile.html", error=error, problems=selfservice.payment_problems(g.applicant))
+
+
+@bp.route("/transfers", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def transfers():
+    """迁入迁出: the worker asks to move to another unit union and follows the request."""
+    if request.method == "POST":
+        try:
+            selfservice.ask_transfer(g.applicant, request.form.get("to_org_id", type=int),
+                                     request.form.get("reason", "").strip()[:500])
+        except selfservice.SelfServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash("迁移申请已提交，需迁出和迁入两个单位工会都同意后生效。", "success")
+            return redirect(url_for("portal.transfers"))
+    return render_template("portal/transfers.html", items=selfservice.own_transfers(g.applicant),
+                           targets=selfservice.transfer_targets(g.applicant), labels=selfservice.TRANSFER_LABELS)
