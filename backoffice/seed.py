@@ -32,7 +32,8 @@ def id_number(region: str, birth: date, seq: int) -> str:
     return first17 + gb11643_check_char(first17)
 
 
-def seed_demo_world() -> list[str]:
+def seed_demo_world(showcase: int = 0) -> list[str]:
+    """The demo world; `showcase` applications also get realistic, verified uploads (slow: ~2 s each)."""
     rng = random.Random(2021)
     by_code = {code: _ensure_org(code, name, parent, kind, user, pw)
                for code, name, parent, kind, user, pw in ORGS}
@@ -42,8 +43,12 @@ def seed_demo_world() -> list[str]:
     from .review.demo import seed_review_demo
     seed_review_demo(batch)  # notice, payments and appeals for the demo states
     db.session.commit()
-    return [f"组织 {len(by_code)} 个，预报名名单 {len(roster)} 人，本次新建申请 {made} 份。",
-            "演示账号：" + "，".join(f"{u}/{p}" for *_, u, p in ORGS)]
+    shown = _ensure_showcase(batch, showcase) if showcase else 0
+    lines = [f"组织 {len(by_code)} 个，预报名名单 {len(roster)} 人，本次新建申请 {made} 份。",
+             "演示账号：" + "，".join(f"{u}/{p}" for *_, u, p in ORGS)]
+    if shown:
+        lines.insert(1, f"另有 {shown} 份待审申请换上仿真材料照片，已提交自动核验。")
+    return lines
 
 
 def _ensure_org(code, name, parent_code, kind, username, password) -> Organisation:
@@ -131,6 +136,33 @@ def _ensure_applications(batch: Batch, roster: list[RosterEntry], rng) -> int:
         _history(app, state, entry.org)
     batch.allocated_count = rank
     return PER_STATE * len(states)
+
+
+def _ensure_showcase(batch: Batch, count: int) -> int:
+    """Give the first in-review applications at their unit level realistic uploads, then verify them."""
+    from .demo_documents import PROBLEMS, render_documents
+    from .domain.bank_card import demo_card_number
+    from .services.verification import request_verification
+    candidates = db.session.execute(
+        db.select(Application).filter_by(batch_id=batch.id, state=ApplicationState.IN_REVIEW)
+        .where(Application.reviewing_org_id == Application.org_id).order_by(Application.id).limit(count)
+    ).scalars().all()
+    fresh = [a for a in candidates if all(d.mime == "image/png" for d in a.documents)]
+    doc_ids = []
+    for n, app in enumerate(fresh):
+        applicant = app.applicant
+        applicant.bank_card = applicant.bank_card or demo_card_number(applicant.id)
+        rendered = render_documents(app.id, applicant.name, applicant.id_number, app.org.name,
+                                    applicant.bank_card, PROBLEMS[n % len(PROBLEMS)])
+        for doc in app.documents:
+            data = rendered.get(doc.kind)
+            if data is not None:
+                doc.storage_key, doc.sha256 = storage.save(data, "jpg")
+                doc.mime, doc.size = "image/jpeg", len(data)
+                doc_ids.append(doc.id)
+    db.session.commit()
+    request_verification(doc_ids)  # in-process without Redis; queued for `python worker.py` with it
+    return len(fresh)
 
 
 def _chain(org: Organisation) -> list[int]:

@@ -14,6 +14,7 @@ from ..models import (
     PaymentBatch,
     PublicNotice,
 )
+from ..domain.bank_card import demo_card_number
 from ..models.base import utcnow
 
 
@@ -25,7 +26,7 @@ def seed_review_demo(batch: Batch) -> int:
                               .order_by(Application.id)).scalars().all()
     now, city_id = utcnow(), batch.programme.org_id
     for i, a in enumerate(apps):
-        a.applicant.bank_card = a.applicant.bank_card or f"6222020200{i:09d}"
+        a.applicant.bank_card = a.applicant.bank_card or demo_card_number(a.applicant_id)
     listed = [a for a in apps if a.state in (S.APPROVED, S.PAID, S.PAYMENT_FAILED)]
     db.session.add(PublicNotice(batch_id=batch.id, org_id=city_id, title=f"{batch} 补助名单公示（演示）",
                                 application_ids=[a.id for a in listed], starts_at=now - timedelta(days=9),
