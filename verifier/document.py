@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from verifier import geometry
+from verifier import geometry, textdir
 from verifier.result import DocImage
 
 CARD = (856, 540)          # 85.6 x 54 mm at 10 px/mm
@@ -40,10 +40,25 @@ def flipped(doc: DocImage) -> DocImage:
     return DocImage(original=doc.original, doc=img, to_original=m, notes=doc.notes)
 
 
-def orient(doc: DocImage, score, good: float) -> DocImage:
-    """Keep the view (as is, or turned 180 degrees) that score() rates higher; try as-is first."""
+def quarter_turned(doc: DocImage) -> DocImage:
+    """The view turned 90 degrees clockwise (text running down becomes text running across, or upside down)."""
+    img, m = geometry.rotate90(doc.doc, doc.to_original)
+    return DocImage(original=doc.original, doc=img, to_original=m, notes=doc.notes)
+
+
+def upright_lines(doc: DocImage) -> DocImage:
+    """Turn a view whose text lines run down the image; 0 vs 180 is left to the content checks."""
+    return quarter_turned(doc) if textdir.is_sideways(doc.doc) else doc
+
+
+def orient(doc: DocImage, score, good: float, floor: float = 0) -> DocImage:
+    """Keep the view (as is, or turned 180 degrees) that score() rates higher; try as-is first.
+
+    The turned view must also reach floor: a stray digit read upside down is no reason to turn a page.
+    """
     s0 = score(doc.doc)
     if s0 >= good:
         return doc
     other = flipped(doc)
-    return other if score(other.doc) > s0 else doc
+    s1 = score(other.doc)
+    return other if s1 > s0 and s1 >= floor else doc

@@ -21,7 +21,8 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     area_img = small.shape[0] * small.shape[1]
     edges = _edge_map(small)
-    best, best_score = None, 0.0
+    smooth = cv2.blur(small, (7, 7)).astype(np.float32)
+    clean, rough = [], []
     for mask in _candidate_masks(small):
         contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
@@ -30,15 +31,22 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
             if area < MIN_AREA_FRACTION * area_img or area > 0.985 * area_img:
                 continue
             quad = _as_quad(c)
-            if quad is None or not _aspect_ok(quad, aspect):
+            if quad is None or not _aspect_ok(quad, aspect) or not _plausible(quad, small.shape, area / area_img):
                 continue
             # A real outline has image edges along all four sides; a blob merged with background clutter
-            # may be large but its hull cuts across flat regions.
+            # may be large but its hull cuts across flat regions. On a textured desk edges are everywhere,
+            # so a true outline must also separate two different colours.
             support = edge_support(edges, quad)
-            score = cv2.contourArea(quad) / area_img * support ** 3
-            if support >= 0.6 and score > best_score:
-                best, best_score = quad, score
-    return None if best is None else best / scale
+            step, on_border = side_contrast(smooth, quad)
+            if support < 0.6 or step < 0.45:
+                continue
+            fraction = cv2.contourArea(quad) / area_img
+            if on_border == 0 and support >= 0.9 and step >= 0.8:
+                clean.append((fraction, quad))
+            rough.append((fraction * support ** 3 * step ** 2, quad))
+    # A complete, crisp outline beats a bigger one that leans on the frame or on clutter.
+    pool = clean or rough
+    return None if not pool else max(pool, key=lambda t: t[0])[1] / scale
 
 
 def colour_edges(small: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -73,6 +81,34 @@ def edge_support(edges: np.ndarray, quad: np.ndarray) -> float:
     return float(np.mean(shares)) if min(shares) > 0.3 else 0.0
 
 
+def side_contrast(smooth: np.ndarray, quad: np.ndarray, offset: float = 6, step: float = 18) -> tuple[float, int]:
+    """(mean over sides of the share of points whose colour inside and outside differ by > step,
+    number of sides on the image border)."""
+    h, w = smooth.shape[:2]
+    centre = quad.mean(0)
+    shares, on_border = [], 0
+    for i in range(4):
+        p, q = quad[i], quad[(i + 1) % 4]
+        t = np.linspace(0.1, 0.9, 30)[:, None]
+        pts = p * (1 - t) + q * t
+        d = q - p
+        n = np.array([d[1], -d[0]]) / max(float(np.linalg.norm(d)), 1e-6)
+        if np.dot(n, (p + q) / 2 - centre) < 0:
+            n = -n
+        inner = np.round(pts - offset * n).astype(int)
+        outer = np.round(pts + offset * n).astype(int)
+        ok = ((outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
+              & (inner[:, 0] >= 0) & (inner[:, 0] < w) & (inner[:, 1] >= 0) & (inner[:, 1] < h))
+        if ok.mean() < 0.5:
+            shares.append(0.75)       # side on or beyond the image border (scan, cut-off paper): neutral
+            on_border += 1
+            continue
+        a = smooth[inner[ok, 1], inner[ok, 0]].reshape(ok.sum(), -1)
+        b = smooth[outer[ok, 1], outer[ok, 0]].reshape(ok.sum(), -1)
+        shares.append(float((np.linalg.norm(a - b, axis=1) > step).mean()))
+    return (float(np.mean(shares)) if min(shares) > 0.25 else 0.0), on_border
+
+
 def _on_border(pts: np.ndarray, w: int, h: int, tol: int = 4) -> bool:
     return bool((pts[:, 0] < tol).all() or (pts[:, 0] > w - 1 - tol).all()
                 or (pts[:, 1] < tol).all() or (pts[:, 1] > h - 1 - tol).all())
@@ -94,6 +130,26 @@ def _candidate_masks(small: np.ndarray):
     _, low_sat = cv2.threshold(cv2.GaussianBlur(sat, (7, 7), 0), 0, 255,
                                cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     yield cv2.morphologyEx(low_sat, cv2.MORPH_OPEN, kernel, iterations=2)
+    # Busy desks break every edge-based mask; the document is usually in the middle of the photo, so
+    # pixels coloured like the middle (its stock) outline it even when edges are everywhere.
+    lab = cv2.cvtColor(cv2.blur(small, (9, 9)), cv2.COLOR_BGR2LAB).astype(np.float32)
+    h, w = lab.shape[:2]
+    centre = np.median(lab[int(0.4 * h):int(0.6 * h), int(0.4 * w):int(0.6 * w)].reshape(-1, 3), axis=0)
+    dist = np.linalg.norm(lab - centre, axis=2)
+    for limit in (14, 26):
+        near = cv2.morphologyEx((dist < limit).astype(np.uint8), cv2.MORPH_OPEN, kernel, iterations=2)
+        yield _centre_component(near)
+
+
+def _centre_component(mask: np.ndarray) -> np.ndarray:
+    """Only the blob covering most of the image centre (the colour mask is seeded there)."""
+    n, labels = cv2.connectedComponents(mask)
+    h, w = mask.shape
+    patch = labels[int(0.45 * h):int(0.55 * h), int(0.45 * w):int(0.55 * w)].ravel()
+    patch = patch[patch > 0]
+    if n < 2 or len(patch) == 0:
+        return np.zeros_like(mask)
+    return (labels == np.bincount(patch).argmax()).astype(np.uint8) * 255
 
 
 def _as_quad(contour: np.ndarray) -> np.ndarray | None:
@@ -124,6 +180,19 @@ def _as_quad(contour: np.ndarray) -> np.ndarray | None:
     return order_corners(quad)
 
 
+def _plausible(quad: np.ndarray, shape, fraction: float) -> bool:
+    """Corners near the frame, no collapsed side, and a small quad must cover the middle of the photo
+    (people centre what they photograph; a portrait or logo off to one side is not the document)."""
+    h, w = shape[:2]
+    if (quad[:, 0] < -0.1 * w).any() or (quad[:, 0] > 1.1 * w).any() or (quad[:, 1] < -0.1 * h).any() \
+            or (quad[:, 1] > 1.1 * h).any():
+        return False
+    sides = [np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(4)]
+    if min(sides) < 0.2 * max(sides):
+        return False
+    return fraction >= 0.35 or cv2.pointPolygonTest(quad.reshape(-1, 1, 2), (w / 2, h / 2), False) >= 0
+
+
 def _intersect(p1, p2, p3, p4):
     d1, d2 = p2 - p1, p4 - p3
     den = d1[0] * d2[1] - d1[1] * d2[0]
@@ -140,8 +209,9 @@ def _aspect_ok(quad: np.ndarray, aspect: float | None) -> bool:
     h = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
     ratio = max(w, h) / max(min(w, h), 1)
     target = max(aspect, 1 / aspect)
-    # Tight enough that a form's inner table (about 1.2:1) is not taken for the A4 page (1.41:1).
-    return abs(ratio - target) / target < 0.12
+    # Phone perspective stretches a card by up to ~20 %; a form's inner table (about 1.2:1) must still not
+    # be taken for the A4 page (1.41:1), so pages get a tighter band.
+    return abs(ratio - target) / target < (0.17 if target > 1.5 else 0.12)
 
 
 def warp(image: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -169,6 +239,13 @@ def rotate180(doc: np.ndarray, to_original: np.ndarray) -> tuple[np.ndarray, np.
     h, w = doc.shape[:2]
     flip = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], np.float64)
     return cv2.rotate(doc, cv2.ROTATE_180), to_original @ flip
+
+
+def rotate90(doc: np.ndarray, to_original: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Turn clockwise; new (x, y) came from old (y, h - 1 - x)."""
+    h = doc.shape[0]
+    back = np.array([[0, 1, 0], [-1, 0, h - 1], [0, 0, 1]], np.float64)
+    return cv2.rotate(doc, cv2.ROTATE_90_CLOCKWISE), to_original @ back
 
 
 def box_to_original(box, to_original: np.ndarray | None, shape: tuple[int, int]) -> list[int] | None:

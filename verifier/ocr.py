@@ -130,13 +130,22 @@ def ocr_symbols(image: np.ndarray, lang: str = "chi_sim", psm: int = 7, whitelis
 def ocr_lines(image: np.ndarray, lang: str = "chi_sim", psm: int = 6,
               timeout: float = DEFAULT_TIMEOUT) -> list[tuple[str, tuple[int, int, int, int]]] | None:
     """Text lines with their boxes (x, y, w, h) in image pixels, top to bottom, or None."""
+    found = ocr_lines_conf(image, lang, psm, timeout)
+    return None if found is None else found[0]
+
+
+def ocr_lines_conf(image: np.ndarray, lang: str = "chi_sim", psm: int = 6, timeout: float = DEFAULT_TIMEOUT):
+    """(text lines as ocr_lines gives them, mean word confidence 0-100), or None.
+
+    Upside-down print still comes out as plenty of Chinese characters, but with low confidence.
+    """
     api = _api(lang, psm)
     if api is not None:
         with _LOCK:
             try:
                 if not _recognise(api, image, None, timeout):
                     return None
-                return _iter_symbols(api, tesserocr.RIL.TEXTLINE)
+                return _iter_symbols(api, tesserocr.RIL.TEXTLINE), float(api.MeanTextConf())
             except Exception:
                 return None
     try:
@@ -144,6 +153,11 @@ def ocr_lines(image: np.ndarray, lang: str = "chi_sim", psm: int = 6,
                                          output_type=pytesseract.Output.DICT)
     except Exception:
         return None
+    confs = [float(c) for c, t in zip(data["conf"], data["text"]) if (t or "").strip() and float(c) >= 0]
+    return _data_lines(data), (sum(confs) / len(confs) if confs else 0.0)
+
+
+def _data_lines(data: dict) -> list:
     lines: dict = {}
     for i, text in enumerate(data["text"]):
         if (text or "").strip():

@@ -24,6 +24,7 @@ KIND_CHECKS = {
     "tuition_receipt": ["name_match"],
 }
 KINDS = tuple(KIND_CHECKS)
+UPRIGHT_CONF = 50      # mean Tesseract word confidence: upright pages read 65-92, upside-down ones 20-35
 
 
 def _id_front(doc: DocImage, expected: dict, today) -> list[CheckResult]:
@@ -34,7 +35,13 @@ def _id_front(doc: DocImage, expected: dict, today) -> list[CheckResult]:
         windows = idcard.number_windows(reads)
         return 20 if any(w == number or idcard.gb11643_valid(w) for w in windows) else len(reads[0])
 
-    doc = document.orient(doc, score, 20)
+    # The portrait sits on the right of an upright card; Haar finds no upside-down face. Fall back to
+    # reading the number both ways when the face is not found either way.
+    upright = idcard.face_side(doc.doc)
+    if upright is None:
+        doc = document.orient(doc, score, 20, floor=10)
+    elif not upright:
+        doc = document.flipped(doc)
     results = idcard.check_id_number(doc.doc, number, today)
     results.append(idcard.check_name(doc.doc, expected.get("name")))
     return _in_original(doc, results)
@@ -46,7 +53,7 @@ def _id_back(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 
 def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    doc = document.orient(doc, bankcard.orientation_score, 20)
+    doc = document.orient(doc, bankcard.orientation_score, 20, floor=10)
     return _in_original(doc, [bankcard.check_card_number(doc.doc)])
 
 
@@ -59,15 +66,15 @@ def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 
 def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
+    doc = document.upright_lines(doc)
     lines = names.page_lines(doc.doc)
-    result = names.check_name_on_page(doc.doc, lines, expected.get("name"))
-    if result.status != "pass" and names.cjk_count(names.lines_text(lines)) < 40:
-        # Little Chinese text came out: the page is probably upside down.
+    if lines is not None and lines[2] < UPRIGHT_CONF:
+        # Upside-down print still reads as many (wrong) Chinese characters, but with low confidence.
         other = document.flipped(doc)
         lines2 = names.page_lines(other.doc)
-        if names.cjk_count(names.lines_text(lines2)) > names.cjk_count(names.lines_text(lines)):
-            return _in_original(other, [names.check_name_on_page(other.doc, lines2, expected.get("name"))])
-    return _in_original(doc, [result])
+        if lines2 is not None and lines2[2] > lines[2]:
+            doc, lines = other, lines2
+    return _in_original(doc, [names.check_name_on_page(doc.doc, lines, expected.get("name"))])
 
 
 CHECKERS = {

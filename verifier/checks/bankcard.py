@@ -30,13 +30,40 @@ def _variants(crop: np.ndarray):
     yield 255 - hat
 
 
-def _groups(text: str | None) -> str:
-    """Digits of the longest run of digit groups (the card number line), ignoring stray marks."""
-    runs = [r for line in (text or "").splitlines() for r in re.findall(r"\d[\d ]*\d", line)]
-    return max((r.replace(" ", "") for r in runs), key=len, default="")
+def candidates(text: str | None) -> list[tuple[str, bool]]:
+    """(digits, well_formed) card-number candidates, one line at a time.
+
+    Well formed: 16-19 digits printed in groups of four (the last group may be shorter, or a 6+13 split).
+    Otherwise the longest digit run on a line, which catches odd spacing but may hold stray marks.
+    """
+    out = []
+    for line in (text or "").splitlines():
+        groups = re.findall(r"\d+", line)
+        # The longest well-formed run from each start; a 16-digit prefix of a 19-digit number is not a read.
+        formed = [max((_join(groups[i:j]) for j in range(i + 1, len(groups) + 1) if _grouped(groups[i:j])
+                       and (j == len(groups) or len(groups[j]) <= 2)),   # a long group after it: misread
+                      key=len, default="") for i in range(len(groups))]
+        out += [(d, True) for d in formed if d and not any(d != e and d in e for e in formed)]
+        runs = [r.replace(" ", "") for r in re.findall(r"\d[\d ]*\d", line)]
+        if runs:
+            out.append((max(runs, key=len), False))
+    return out
 
 
-def read_card_candidates(doc: np.ndarray, max_variants: int = 4) -> list[str]:
+def _join(run: list[str]) -> str:
+    return "".join(run)
+
+
+def _grouped(run: list[str]) -> bool:
+    if not 16 <= sum(map(len, run)) <= 19:
+        return False
+    if len(run) == 2 and (len(run[0]), len(run[1])) == (6, 13):
+        return True
+    return len(run) >= 4 and all(len(g) == 4 for g in run[:-1]) and 1 <= len(run[-1]) <= 4
+
+
+def read_card_candidates(doc: np.ndarray, max_variants: int = 4) -> list[list[tuple[str, bool]]]:
+    """Candidates per preprocessing; stops once a well-formed Luhn-valid number is read."""
     crop, _ = roi(doc, *NUMBER_ROI)
     reads = []
     for i, img in enumerate(_variants(crop)):
@@ -44,8 +71,8 @@ def read_card_candidates(doc: np.ndarray, max_variants: int = 4) -> list[str]:
             break
         img = cv2.copyMakeBorder(img, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
         # psm 6 (a block): the band also holds the VALID THRU line, which derails single-line mode.
-        reads.append(_groups(ocr.ocr_text(img, psm=6, whitelist="0123456789 ", timeout=5)))
-        if 16 <= len(reads[-1]) <= 19 and luhn_valid(reads[-1]):
+        reads.append(candidates(ocr.ocr_text(img, psm=6, whitelist="0123456789 ", timeout=5)))
+        if any(ok and luhn_valid(d) for d, ok in reads[-1]):
             break
     return reads
 
@@ -53,19 +80,27 @@ def read_card_candidates(doc: np.ndarray, max_variants: int = 4) -> list[str]:
 def check_card_number(doc: np.ndarray) -> CheckResult:
     _, box = roi(doc, *NUMBER_ROI)
     reads = read_card_candidates(doc)
-    good = [r for r in reads if 16 <= len(r) <= 19 and luhn_valid(r)]
+    # Votes count preprocessings, not candidates: one noisy read must not outvote a clean one.
+    votes = Counter(d for r in reads for d in {d for d, _ in r if 16 <= len(d) <= 19})
+    formed = {d for r in reads for d, ok in r if ok}
+    good = [d for d in votes if luhn_valid(d) and (d in formed or votes[d] >= 2)]
     if good:
-        return CheckResult("card_number_valid", PASS, 0.92, good[0], "银行卡号校验通过（Luhn）", box)
-    plausible = Counter(r for r in reads if 16 <= len(r) <= 19).most_common(1)
-    if plausible and plausible[0][1] >= 2:
-        value = plausible[0][0]
+        best = max(good, key=lambda d: (votes[d], d in formed))
+        conf = 0.95 if votes[best] >= 2 else 0.9
+        return CheckResult("card_number_valid", PASS, conf, best, "银行卡号校验通过（Luhn）", box)
+    bad = [d for d in votes if votes[d] >= 2 and d in formed]
+    if bad:
+        value = max(bad, key=lambda d: votes[d])
         return CheckResult("card_number_valid", FAIL, 0.8, value, f"银行卡号 {value} 未通过 Luhn 校验，请核对", box)
-    value = max(reads, key=len) if reads else None
+    seen = [d for r in reads for d, _ in r]
+    value = max(seen, key=len) if seen else None
     return CheckResult("card_number_valid", UNSURE, 0.3, value, "未能可靠识别银行卡号，请人工核对", box)
 
 
 def orientation_score(doc: np.ndarray) -> int:
     """How card-number-like the number band reads (used to choose between 0 and 180 degrees)."""
     reads = read_card_candidates(doc, max_variants=1)
-    r = reads[0] if reads else ""
-    return len(r) + (20 if 16 <= len(r) <= 19 and luhn_valid(r) else 0)
+    found = reads[0] if reads else []
+    if any(ok and luhn_valid(d) for d, ok in found):
+        return 20 + max(len(d) for d, _ in found)
+    return max((len(d) + 2 * ok for d, ok in found), default=0)

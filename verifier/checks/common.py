@@ -95,3 +95,16 @@ def ink_columns(g: np.ndarray, margin: int = 12) -> tuple[int, int]:
     if len(xs) == 0:
         return 0, g.shape[1]
     return max(0, int(xs[0]) - margin), min(g.shape[1], int(xs[-1]) + margin)
+
+
+def remove_rules(g: np.ndarray) -> np.ndarray:
+    """Paint table rules and box lines white: Tesseract reads a line touching a rule as garbage."""
+    # Rules are thin and light after blur and resampling: a loose threshold, the long kernels do the picking.
+    ink = (g < min(215, int(np.median(g)) - 20)).astype(np.uint8) * 255
+    h, w = g.shape[:2]
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(25, w // 12)), np.uint8))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(25, h // 12), 1), np.uint8))
+    rules = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    out = g.copy()
+    out[rules > 0] = int(np.percentile(g, 90))
+    return out

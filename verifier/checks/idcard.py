@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from verifier import ocr
-from verifier.checks import namematch
+from verifier.checks import namematch, photo
 from verifier.checks.common import cjk_only, flatten, gray, id_chars, ink_columns, pad, roi, text_variants
 from verifier.checksums import gb11643_valid
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
@@ -17,6 +17,17 @@ from verifier.result import FAIL, PASS, UNSURE, CheckResult
 NUMBER_ROI = (0.30, 0.78, 0.99, 0.97)
 NAME_ROI = (0.16, 0.08, 0.62, 0.25)
 WIDE_NUMBER_ROI = (0.28, 0.66, 1.0, 1.0)
+
+
+PORTRAIT_ROI = (0.55, 0.05, 0.98, 0.80)
+
+
+def face_side(doc: np.ndarray) -> bool | None:
+    """True if the portrait is where an upright card has it, False if it is there after a half turn."""
+    here = bool(photo.find_faces(roi(doc, *PORTRAIT_ROI)[0]))
+    turned = bool(photo.find_faces(roi(doc[::-1, ::-1], *PORTRAIT_ROI)[0]))
+    # A face both ways means one is a false hit (print, a cartoonish portrait): let the number decide.
+    return here if here != turned else None
 
 
 def number_roi(doc: np.ndarray):
@@ -46,7 +57,7 @@ def _line_variants(doc: np.ndarray):
     crop, _ = roi(doc, *WIDE_NUMBER_ROI)
     flat = flatten(crop)
     ink = namematch.ink_mask(flat)
-    line = namematch.main_line(ink)
+    line = namematch.glyph_line(ink)
     if line is None or line[1] - line[0] < 10:
         return
     pad_y = (line[1] - line[0]) // 2
@@ -114,7 +125,18 @@ def _match(value: str, expected: str | None, box, conf: float) -> CheckResult:
 
 def check_name(doc: np.ndarray, expected: str | None) -> CheckResult:
     crop, box = roi(doc, *NAME_ROI)
-    return match_name_in_roi(crop, box, expected)
+    result = match_name_in_roi(crop, box, expected)
+    if result.status != UNSURE or not cjk_only(expected):
+        return result
+    # A loose outline shifts the name out of its usual band: look a little lower and higher. Only a
+    # pass counts there; a shifted band may hold the 性别 line, which must not be read as another name.
+    for dy in (0.07, -0.06, 0.13):
+        x0, y0, x1, y1 = NAME_ROI
+        crop, box = roi(doc, x0, max(0.0, y0 + dy), x1, min(1.0, y1 + dy))
+        shifted = match_name_in_roi(crop, box, expected)
+        if shifted.status == PASS:
+            return shifted
+    return result
 
 
 def match_name_in_roi(crop: np.ndarray, box, expected: str | None, psm: int = 7) -> CheckResult:
@@ -123,7 +145,8 @@ def match_name_in_roi(crop: np.ndarray, box, expected: str | None, psm: int = 7)
     read = cjk_only(ocr.ocr_text(pad(gray(crop)), lang="chi_sim", psm=psm, timeout=5))
     if not expected:
         return CheckResult("name_match", UNSURE, 0.0, read or None, "名单中无姓名，无法比对", box)
-    if read == expected:
+    if read == expected or read in ("姓名" + expected, "名" + expected):
+        # The printed label 姓名 slips into the crop when the outline is loose.
         return CheckResult("name_match", PASS, 0.93, expected, "姓名与名单一致", box)
     span = name_span(crop)
     if span is None:
@@ -139,6 +162,8 @@ def name_span(crop: np.ndarray):
     line = namematch.main_line(ink)
     if line is None or line[1] - line[0] < 8:
         return None
+    if line[0] <= 1 or line[1] >= ink.shape[0] - 1:
+        return None                   # the name is cut by the crop (loose outline): no evidence either way
     band = ink[line[0]:line[1]]
     h = band.shape[0]
     runs = namematch.column_runs(band, max(2, int(0.6 * h)))

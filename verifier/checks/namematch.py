@@ -59,6 +59,24 @@ def main_line(ink: np.ndarray) -> tuple[int, int] | None:
     return None if best is None else (best[1], best[2])
 
 
+def glyph_line(ink: np.ndarray) -> tuple[int, int] | None:
+    """(top, bottom) of the row band holding the most glyph-sized blobs: a line of digits, not a card edge."""
+    profile = ink.mean(axis=1)
+    on = profile > max(0.01, profile.max() * 0.08)
+    best, start = None, None
+    for y, v in enumerate(list(on) + [False]):
+        if v and start is None:
+            start = y
+        elif not v and start is not None:
+            h = y - start
+            _, _, stats, _ = cv2.connectedComponentsWithStats(ink[start:y].astype(np.uint8), connectivity=8)
+            glyphs = int(((stats[1:, cv2.CC_STAT_HEIGHT] >= 0.4 * h) & (stats[1:, cv2.CC_STAT_WIDTH] <= 1.5 * h)).sum())
+            if h >= 6 and (best is None or glyphs > best[0]):
+                best = (glyphs, start, y)
+            start = None
+    return None if best is None or best[0] < 3 else (best[1], best[2])
+
+
 def column_runs(band: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Ink column runs, joining runs separated by less than min_gap columns."""
     cols = band.any(axis=0)

@@ -9,7 +9,7 @@ import numpy as np
 
 from verifier import ocr
 from verifier.checks import namematch
-from verifier.checks.common import CJK, flatten, gray, ink_columns, text_lines
+from verifier.checks.common import CJK, flatten, gray, ink_columns, remove_rules, text_lines
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 # Labels after which the holder's name is printed on these documents.
@@ -17,13 +17,14 @@ NAME_LABELS = ("姓名", "学生", "交款人", "缴款人", "付款人", "考�
 OCR_WIDTH = 1400
 
 
-def page_lines(doc: np.ndarray, timeout: float = 20) -> tuple[list, float] | None:
-    """Tesseract's text lines of the page (boxes in the scaled page) and the scale applied, or None."""
+def page_lines(doc: np.ndarray, timeout: float = 20) -> tuple[list, float, float] | None:
+    """Tesseract's text lines of the page (boxes in the scaled page), the scale applied and the mean word
+    confidence, or None."""
     g = gray(doc)
     scale = min(1.0, OCR_WIDTH / g.shape[1])
-    g = flatten(cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
-    lines = ocr.ocr_lines(g, lang="chi_sim", psm=6, timeout=timeout)
-    return None if lines is None else (lines, scale)
+    g = remove_rules(flatten(cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
+    found = ocr.ocr_lines_conf(g, lang="chi_sim", psm=6, timeout=timeout)
+    return None if found is None else (found[0], scale, found[1])
 
 
 def cjk_count(text: str | None) -> int:
@@ -41,7 +42,7 @@ def check_name_on_page(doc: np.ndarray, lines, expected: str | None) -> CheckRes
     expected = "".join(CJK.findall(expected or ""))
     if not expected:
         return CheckResult("name_match", UNSURE, 0.0, None, "名单中无姓名，无法比对", None)
-    (rows, scale) = lines
+    rows, scale = lines[0], lines[1]
     for text, box in rows:
         if namematch.clean_hit(text, expected):
             return CheckResult("name_match", PASS, 0.9, expected, "文件中姓名与名单一致", _page_box(box, scale))
@@ -65,7 +66,7 @@ def find_label_text(flat: str) -> str | None:
 
 def _own_lines(doc: np.ndarray, scale: float, rows, limit: int = 14):
     """Lines the page read missed (chi_sim page segmentation drops some), read one by one, lazily."""
-    g = flatten(cv2.resize(gray(doc), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    g = remove_rules(flatten(cv2.resize(gray(doc), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
     covered = [(y, y + h) for _, (x, y, w, h) in rows]
     for top, bottom in text_lines(g, min_height=max(8, g.shape[0] // 150))[:limit]:
         if any(a <= (top + bottom) / 2 <= b for a, b in covered):

@@ -21,13 +21,15 @@ def find_faces(region: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Faces in region (x, y, w, h, region pixels); the region is shrunk so a photo face is ~80-160 px."""
     g = gray(region)
     scale = min(1.0, 420 / max(g.shape[:2]))
-    small = cv2.equalizeHist(cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
-    min_side = int(min(small.shape[:2]) * 0.15)
-    for name in ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml"):
-        faces = _cascade(name).detectMultiScale(small, 1.1, 5, minSize=(min_side, min_side))
-        faces = [f for f in faces if _face_like(g_small_raw(g, scale), f)]
-        if faces:
-            return [tuple(int(v / scale) for v in f) for f in faces]
+    raw = g_small_raw(g, scale)
+    min_side = int(min(raw.shape[:2]) * 0.15)
+    # Global equalisation first; local (CLAHE) when a shadow or tinted light lies across the photo.
+    for small in (cv2.equalizeHist(raw), cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4)).apply(raw)):
+        for name in ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml"):
+            faces = _cascade(name).detectMultiScale(small, 1.1, 5, minSize=(min_side, min_side))
+            faces = [f for f in faces if _face_like(raw, f)]
+            if faces:
+                return [tuple(int(v / scale) for v in f) for f in faces]
     return []
 
 

@@ -8,7 +8,8 @@ from verifier.checks.common import gray
 from verifier.result import FAIL, PASS, CheckResult
 
 MIN_SIDE = 480          # below this even the ID number is a few pixels tall
-MIN_BRIGHTNESS = 45     # mean grey level of the document
+MIN_HIGHLIGHT = 60      # 99th-percentile grey level of the document: an under-exposed shot has no light parts
+MIN_BRIGHTNESS = 20     # mean grey level; dark cards with light print sit near 40 and are fine
 MIN_SHARPNESS = 0.16    # p99 gradient / contrast; blur spreads edges and pulls this down
 
 
@@ -18,8 +19,9 @@ def check_readable(original: np.ndarray, doc: np.ndarray) -> CheckResult:
         return CheckResult("readable", FAIL, 0.95, [w, h], f"图片尺寸过小（{w}×{h}），请重新上传清晰原图", None)
     g = gray(doc)
     g = cv2.resize(g, (800, int(800 * g.shape[0] / g.shape[1])), interpolation=cv2.INTER_AREA)
-    brightness = float(g.mean())
-    if brightness < MIN_BRIGHTNESS:
+    brightness, highlight = float(g.mean()), float(np.percentile(g, 99))
+    if brightness < MIN_BRIGHTNESS or highlight < MIN_HIGHLIGHT:
+        # Judged on the flattened document, by its light parts: a navy bank card is dark but legible.
         return CheckResult("readable", FAIL, 0.9, round(brightness, 1), "图片过暗，请在光线充足处重新拍摄", None)
     sharp = sharpness(g)
     if sharp < MIN_SHARPNESS:

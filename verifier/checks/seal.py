@@ -7,6 +7,7 @@ import numpy as np
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 WORK_WIDTH = 620
+MAX_FILL = 0.42           # seals cover 0.2-0.35 of their disc; red photo backdrops around a head 0.45+
 
 
 def red_mask(bgr: np.ndarray) -> np.ndarray:
@@ -39,6 +40,14 @@ def ring_score(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple[float,
     return hits / len(angles), float((c > 0).mean()) if c.size else 0.0
 
 
+def disc_fill(patch: np.ndarray) -> float:
+    """Share of the inscribed ellipse covered by red ink; a seal (ring, text, star) covers about a quarter."""
+    h, w = patch.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    inside = ((xx - w / 2) / max(w / 2, 1)) ** 2 + ((yy - h / 2) / max(h / 2, 1)) ** 2 <= 1
+    return float((patch[inside] > 0).mean()) if inside.any() else 0.0
+
+
 def white_balance(bgr: np.ndarray) -> np.ndarray:
     """Scale channels so the paper (brightest quarter) is neutral: warm lamp light turns grey ink reddish."""
     g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
@@ -63,6 +72,8 @@ def check_seal(doc: np.ndarray) -> CheckResult:
         x, y, w, h, area = stats[i]
         if not (0.08 * WORK_WIDTH <= max(w, h) <= 0.45 * WORK_WIDTH) or not 0.75 <= w / max(h, 1) <= 1.33:
             continue
+        if disc_fill(mask[y:y + h, x:x + w]) > MAX_FILL:
+            continue                  # a solid red patch (photo backdrop, emblem), not a hollow seal
         cx, cy, r = x + w / 2, y + h / 2, (w + h) / 4
         ring, centre = ring_score(mask, cx, cy, r)
         score = ring * 0.8 + min(centre, 0.25)

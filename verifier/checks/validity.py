@@ -8,7 +8,8 @@ from collections import Counter
 import numpy as np
 
 from verifier import ocr
-from verifier.checks.common import lowest_line, roi, text_variants
+from verifier.checks import namematch
+from verifier.checks.common import roi, text_variants
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 VALIDITY_ROI = (0.18, 0.76, 0.99, 0.97)
@@ -42,19 +43,44 @@ def plausible(period: tuple[dt.date, dt.date | None]) -> bool:
         or (start.month, start.day) == (2, 29) and end.year - start.year in (5, 10, 20)
 
 
-def read_periods(doc: np.ndarray, max_variants: int = 3) -> list[tuple]:
-    crop, box = roi(doc, *VALIDITY_ROI)
-    crop, _ = lowest_line(crop, box, min_height=doc.shape[0] // 60)
+def read_periods(doc: np.ndarray, max_variants: int = 3, max_lines: int = 3) -> list[tuple]:
+    """Periods read from the text lines of the validity band, lowest first.
+
+    The lowest line is usually 有效期限; with a loose outline it may be the desk or a paper under the card,
+    so the next lines up are tried when it gives nothing plausible.
+    """
+    crop, _ = roi(doc, *VALIDITY_ROI)
     periods = []
-    for i, img in enumerate(text_variants(crop)):
-        if i >= max_variants:
-            break
-        period = parse_validity(ocr.ocr_text(img, lang="chi_sim", psm=7, whitelist="0123456789.-长期", timeout=5))
-        if period:
-            periods.append(period)
-            if plausible(period):
+    for k, line in enumerate(_lines_bottom_up(crop, doc.shape[0] // 60)[:max_lines]):
+        for i, img in enumerate(text_variants(line)):
+            if i >= (max_variants if k == 0 else 2):
                 break
+            period = parse_validity(ocr.ocr_text(img, lang="chi_sim", psm=7, whitelist="0123456789.-长期",
+                                                 timeout=5))
+            if period:
+                periods.append(period)
+                if plausible(period):
+                    return periods
     return periods
+
+
+def _lines_bottom_up(crop: np.ndarray, min_height: int) -> list[np.ndarray]:
+    """Text-line crops, lowest first; ink is judged against the local background (cards, shadows)."""
+    profile = namematch.ink_mask(crop).mean(axis=1)
+    on = profile > max(0.01, profile.max() * 0.08)
+    lines, start = [], None
+    for y, v in enumerate(list(on) + [False]):
+        if v and start is None:
+            start = y
+        elif not v and start is not None:
+            if y - start >= min_height:
+                lines.append((start, y))
+            start = None
+    out = []
+    for top, bottom in reversed(lines):
+        pad = max(4, (bottom - top) // 3)
+        out.append(crop[max(0, top - pad):min(crop.shape[0], bottom + pad)])
+    return out or [crop]
 
 
 def check_validity(doc: np.ndarray, today: dt.date | None = None) -> CheckResult:

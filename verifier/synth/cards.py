@@ -39,7 +39,8 @@ def id_front(rng, name: str, id_number: str, female: bool, birth: dt.date) -> Im
     lab, val = font(int(3.0 * MM)), font(int(3.3 * MM))
     d.text((6 * MM, 7 * MM), "姓 名", fill=LABEL_BLUE, font=lab)
     nx, ny = rng.uniform(15, 17.5), rng.uniform(6.0, 7.2)
-    d.text((nx * MM, ny * MM), name, fill=(15, 15, 15), font=font(int(rng.uniform(3.8, 4.6) * MM)))
+    d.text((nx * MM, ny * MM), name, fill=(15, 15, 15),
+           font=font(int(rng.uniform(3.8, 4.6) * MM), bold=bool(rng.random() < 0.3)))
     d.text((6 * MM, 14 * MM), "性 别", fill=LABEL_BLUE, font=lab)
     d.text((16 * MM, 13.8 * MM), "女" if female else "男", fill=(15, 15, 15), font=val)
     d.text((26 * MM, 14 * MM), "民 族", fill=LABEL_BLUE, font=lab)

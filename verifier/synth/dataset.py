@@ -34,12 +34,14 @@ def make_sample(rng: np.random.Generator, kind: str) -> tuple[bytes, str, dict]:
 
 def _capture(doc, rng, truth) -> tuple[np.ndarray, str]:
     if rng.random() < 0.7:
-        turn = int(rng.integers(1, 4)) if rng.random() < 0.12 else 0
+        turn = int(rng.integers(1, 4)) if rng.random() < 0.25 else 0
         return distort.as_photo(doc, rng, turn), f"photo{turn * 90}"
     grey = rng.random() < 0.4
     if grey and "seal_present" in truth:
         truth["seal_present"] = False   # a grey seal cannot show the original was stamped
-    return distort.as_scan(doc, rng, grey), "scan-grey" if grey else "scan"
+    turn = int(rng.integers(1, 4)) if rng.random() < 0.1 else 0   # page fed into the scanner sideways
+    scan = np.ascontiguousarray(np.rot90(distort.as_scan(doc, rng, grey), turn))
+    return scan, ("scan-grey" if grey else "scan") + (f"{turn * 90}" if turn else "")
 
 
 def _id_front(rng):

@@ -5,6 +5,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from verifier.synth import scenes
+
 
 def as_photo(doc: Image.Image, rng: np.random.Generator, quarter_turn: int = 0) -> np.ndarray:
     """A phone photo (BGR) of doc lying on a desk."""
@@ -13,7 +15,7 @@ def as_photo(doc: Image.Image, rng: np.random.Generator, quarter_turn: int = 0) 
     aspect = rng.uniform(1.3, 1.4)
     portrait_doc = src.shape[0] > src.shape[1]
     W, H = (int(long_side / aspect), long_side) if portrait_doc else (long_side, int(long_side / aspect))
-    canvas = _background(rng, W, H)
+    canvas = scenes.background(rng, W, H)
     fill = rng.uniform(0.55, 0.85)
     scale = fill * min(W / src.shape[1], H / src.shape[0])
     dw, dh = src.shape[1] * scale, src.shape[0] * scale
@@ -29,6 +31,10 @@ def as_photo(doc: Image.Image, rng: np.random.Generator, quarter_turn: int = 0) 
     mask = cv2.warpPerspective(np.full((sh, sw), 255, np.uint8), m, (W, H))
     out = np.where(mask[..., None] > 127, warped, canvas)
     out = _lighting(out, rng)
+    if rng.random() < 0.2:
+        out = scenes.shadow(out, rng)
+    if rng.random() < 0.15:
+        out = scenes.glare(out, rng)
     out = _blur_noise(out, rng, rng.uniform(0, 1.3))
     return np.ascontiguousarray(np.rot90(out, quarter_turn))
 
@@ -65,22 +71,6 @@ def encode(img: np.ndarray, rng: np.random.Generator, png: bool = False) -> tupl
         return cv2.imencode(".png", img)[1].tobytes(), "png"
     q = int(rng.integers(55, 96))
     return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, q])[1].tobytes(), "jpg"
-
-
-def _background(rng, W, H) -> np.ndarray:
-    kind = rng.integers(3)
-    base = rng.integers(30, 200, 3).astype(np.float32)
-    if kind == 0:   # wood grain
-        yy = np.linspace(0, 1, H)[:, None]
-        xx = np.linspace(0, 1, W)[None, :]
-        grain = np.sin((xx * rng.uniform(20, 60) + 3 * np.sin(yy * rng.uniform(3, 9))) * np.pi)
-        img = base[None, None, :] * (0.85 + 0.15 * grain[..., None])
-    elif kind == 1:  # flat desk with noise
-        img = np.broadcast_to(base, (H, W, 3)) + rng.normal(0, 6, (H, W, 1))
-    else:           # patterned cloth / clutter
-        small = rng.integers(0, 255, (H // 80 + 1, W // 80 + 1, 3)).astype(np.float32)
-        img = cv2.resize(small, (W, H), interpolation=cv2.INTER_CUBIC) * 0.5 + base * 0.5
-    return np.clip(img, 0, 255).astype(np.uint8)
 
 
 def _lighting(img: np.ndarray, rng) -> np.ndarray:

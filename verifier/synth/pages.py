@@ -80,9 +80,21 @@ def _page(title: str, lines: list[str], rng, title_size=70) -> Image.Image:
     tw = d.textlength(title, font=font(title_size, bold=True))
     d.text(((A4[0] - tw) / 2, 160), title, fill=INK, font=font(title_size, bold=True))
     size, left, step = int(rng.integers(38, 52)), int(rng.integers(110, 220)), int(rng.integers(80, 110))
+    ruled = rng.random() < 0.35        # some records print each field in a ruled table row
     for i, line in enumerate(lines):
         d.text((left, 420 + i * step), line, fill=INK, font=font(size))
+        if ruled:
+            y = 420 + i * step - (step - size) // 2
+            d.line([(left - 30, y), (A4[0] - left + 30, y)], fill=(90, 90, 90), width=2)
     return page
+
+
+def _labelled(rng, label: str, value: str) -> str:
+    """'姓名：张三' as other templates print it: spaced label, half-width colon, or a gap instead."""
+    if label == "姓名" and rng.random() < 0.25:
+        label = "姓 名"
+    sep = str(rng.choice(["：", "：", ":", "： ", " : ", "   "]))
+    return f"{label}{sep}{value}"
 
 
 def diploma(rng, name: str) -> Image.Image:
@@ -97,20 +109,20 @@ def diploma(rng, name: str) -> Image.Image:
 
 
 def diploma_registration(rng, name: str, id_number: str) -> Image.Image:
-    lines = [f"姓名：{name}", "性别：男", f"证件号码：{id_number}", f"学校名称：{SCHOOLS[rng.integers(len(SCHOOLS))]}",
+    lines = [_labelled(rng, "姓名", name), "性别：男", f"证件号码：{id_number}", f"学校名称：{SCHOOLS[rng.integers(len(SCHOOLS))]}",
              "层次：本科", "专业：工商管理", "学历类别：成人教育", "毕（结）业：毕业", "在线验证码：A8K2M9QX7LP4"]
     return _page("教育部学历证书电子注册备案表", lines, rng, 64)
 
 
 def student_status_report(rng, name: str, id_number: str) -> Image.Image:
-    lines = [f"姓名：{name}", "性别：女", f"证件号码：{id_number}", "民族：汉族", f"院校：{SCHOOLS[rng.integers(6)]}",
+    lines = [_labelled(rng, "姓名", name), "性别：女", f"证件号码：{id_number}", "民族：汉族", f"院校：{SCHOOLS[rng.integers(6)]}",
              "层次：专科起点本科", "学习形式：业余", "学籍状态：在籍（注册学籍）", "入学日期：2023年09月01日"]
     return _page("教育部学籍在线验证报告", lines, rng, 64)
 
 
 def tuition_receipt(rng, name: str) -> Image.Image:
     amount = int(rng.integers(20, 90)) * 100
-    lines = [f"交款人：{name}", f"交款项目：学费（{UNITS[rng.integers(len(UNITS))][:2]}班）",
+    lines = [_labelled(rng, "交款人", name), f"交款项目：学费（{UNITS[rng.integers(len(UNITS))][:2]}班）",
              f"金额（小写）：¥{amount:.2f}", "金额（大写）：人民币整", "收款方式：银行转账", "开票日期：2024年03月15日"]
     page = _page("收 款 收 据", lines, rng, 80)
     sealmod.stamp(page, rng, (1200, 1300), 160, SCHOOLS[rng.integers(6)] + "财务专用章")
