@@ -66,7 +66,7 @@ def _org_message(org: Organisation) -> str:
 
 def end_sessions(user: AdminUser) -> None:
     """Every cookie carrying the old version stops working at its next request."""
-    user.session_version += 1
+    user.session_version = (user.session_version or 0) + 1  # None on a row not flushed yet
 
 
 def set_password(user: AdminUser, password: str, *, must_change: bool = False) -> None:
