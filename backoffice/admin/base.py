@@ -3,13 +3,13 @@ from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.tools import iterdecode
-from flask_wtf import FlaskForm
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 
 from ..domain.enums import AdminRole
 from ..domain.masking import MASKERS, neutralise
 from ..services.scope import scope_clause
+from .forms import ConsoleForm, ModelConverter
 
 
 def _login_redirect():
@@ -44,7 +44,8 @@ class ScopedModelView(SecuredMixin, ModelView):
     flask-admin's get_one() is not filtered by get_query(), so it is overridden too.
     """
     # Flask-WTF's token: the global CSRFProtect checks every POST and rejects flask-admin's SecureForm token.
-    form_base_class = FlaskForm
+    form_base_class = ConsoleForm
+    model_form_converter = ModelConverter
     can_view_details = True
     can_export = True
     export_types = ["csv", "xlsx"]

@@ -25,6 +25,19 @@ def _mask_id(v, c, m, p):
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+def _blank_to_none(value):
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def _credit_code_valid(form, field):
+    from wtforms.validators import ValidationError
+
+    from ..domain.credit_code import problem
+    message = problem(field.data) if field.data else None
+    if message:
+        raise ValidationError(message)
+
+
 COMMON_LABELS = {
     "org": "所属单位", "name": "名称", "code": "代码", "kind": "类型", "status": "状态", "created_at": "创建时间",
     "parent": "上级单位", "credit_code": "统一社会信用代码", "address": "地址", "contact_name": "联系人",
@@ -52,6 +65,9 @@ class OrganisationView(ScopedModelView):
     column_formatters = {"kind": _label(ORG_KIND_LABELS), "status": _label(ORG_STATUS_LABELS)}
     column_default_sort = "path"
     form_columns = ("name", "code", "kind", "credit_code", "address", "contact_name", "contact_mobile")
+    # A blank optional field must be stored as NULL: '' would collide under the unique credit code.
+    form_args = {name: {"filters": [_blank_to_none]} for name in ("address", "contact_name", "contact_mobile")} | {
+        "credit_code": {"filters": [_blank_to_none], "validators": [_credit_code_valid]}}
     can_create = False  # organisations join through invitations
     can_delete = False
     admin_only = True

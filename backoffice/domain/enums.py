@@ -120,3 +120,15 @@ ORG_KIND_LABELS = {
 ORG_STATUS_LABELS = {
     OrgStatus.PENDING: "待审核", OrgStatus.ACTIVE: "正常", OrgStatus.REJECTED: "已驳回", OrgStatus.DISABLED: "已停用",
 }
+
+ROLE_LABELS = {AdminRole.ADMIN: "管理员", AdminRole.REVIEWER: "审核员"}
+ONCE_RULE_LABELS = {OnceRule.PER_PERSON: "每人限享受一次", OnceRule.PER_YEAR_LEVEL: "每人每年度或每学历层次限一次"}
+VERIFICATION_LABELS = {
+    VerificationStatus.PENDING: "待核验", VerificationStatus.QUEUED: "排队中", VerificationStatus.VERIFYING: "核验中",
+    VerificationStatus.DONE: "已核验", VerificationStatus.FAILED: "核验失败",
+}
+# What a select box shows for each enumeration (value → Chinese); members not listed show their value.
+ENUM_LABELS = {
+    OrgKind: ORG_KIND_LABELS, OrgStatus: ORG_STATUS_LABELS, AdminRole: ROLE_LABELS, OnceRule: ONCE_RULE_LABELS,
+    ApplicationState: STATE_LABELS, DocumentKind: DOCUMENT_KIND_LABELS, VerificationStatus: VERIFICATION_LABELS,
+}

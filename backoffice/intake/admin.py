@@ -6,13 +6,13 @@ from wtforms import SelectField, SelectMultipleField
 
 from ..admin.base import ScopedModelView
 from ..admin.views import COMMON_LABELS, _label, _mask_id
-from ..domain.enums import DOCUMENT_KIND_LABELS, OnceRule, OrgKind
+from ..domain.enums import DOCUMENT_KIND_LABELS, ONCE_RULE_LABELS, OnceRule, OrgKind
 from ..extensions import db
 from ..models import Batch, FundingLine, Programme, RosterBatch, RosterEntry
 from ..services import audit
 from . import stats
 
-ONCE_LABELS = {OnceRule.PER_PERSON: "每人限享受一次", OnceRule.PER_YEAR_LEVEL: "每人每年度或每学历层次限一次"}
+ONCE_LABELS = ONCE_RULE_LABELS
 LABELS = COMMON_LABELS | {
     "batch_count": "发放补助项目数量", "approved_total": "通过总人数", "submitted_total": "申报总人数",
     "required_kinds": "必传材料", "roster_batches": "认可的预报名批次", "released_slots": "空出名额",
@@ -145,9 +145,11 @@ class FundingLineView(_Audited):
     form_columns = ("batch", "org", "name", "amount", "quota", "enabled")
 
     def choices_scope(self, target):
-        if target is Batch:
+        if target is Batch:  # its ancestors' batches, and any batch inside its subtree
+            from sqlalchemy import or_
+
             from ..services.scope import ancestors_batches_clause
-            return ancestors_batches_clause(current_user.org)
+            return or_(ancestors_batches_clause(current_user.org), super().choices_scope(target))
         return super().choices_scope(target)
 
     def on_model_change(self, form, model, is_created):
