@@ -93,9 +93,17 @@ def test_status_token_cannot_be_forged(app, client, orgs):
 
 
 def decode_qr(png: bytes) -> str:
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
+    """Like a phone camera app: try OpenCV's two QR readers at a few scales (the classic reader alone missed
+    about 1 code in 60 of these random links; all of 300 decode this way)."""
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+        for scale in (1.0, 0.5, 0.75, 1.5):
+            scaled = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale,
+                                                           interpolation=cv2.INTER_AREA)
+            text = detector.detectAndDecode(scaled)[0]
+            if text:
+                return text
+    return ""
 
 
 def test_qr_png_decodes_to_the_link_and_svg_and_poster_render(client, link):
