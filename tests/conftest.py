@@ -4,13 +4,10 @@ With CI=true a missing PostgreSQL or Redis fails the tests that need it; elsewhe
 Each run gets its own PostgreSQL database and Redis key prefix, so parallel runs never collide.
 """
 import os
-import re
 import uuid
 
 import pytest
 
-from backoffice import create_app
-from backoffice.config import TestConfig
 from backoffice.extensions import db as _db
 from support import PG_ADMIN_URL, REDIS_URL, csrf_token, make_app  # noqa: F401
 
@@ -129,3 +126,27 @@ def redis_conn(redis_server):
 @pytest.fixture
 def unique_name():
     return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def redis_app(tmp_path, redis_conn, unique_name):
+    """Factory: the app with Redis on, its own queue name and job prefix; keys are removed afterwards."""
+    made = []
+
+    def make(**overrides):
+        settings = dict(REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name,
+                        VERIFY_JOB_PREFIX=unique_name) | overrides
+        app = make_app(tmp_path, **settings)
+        ctx = app.app_context()
+        ctx.push()
+        _db.create_all()
+        made.append(ctx)
+        return app
+
+    yield make
+    for ctx in made:
+        _db.session.remove()
+        _db.drop_all()
+        ctx.pop()
+    for key in redis_conn.scan_iter(match=f"*{unique_name}*", count=500):
+        redis_conn.delete(key)

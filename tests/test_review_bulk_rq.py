@@ -1,6 +1,5 @@
 """Bulk approve through a real RQ worker on the real Redis: queued, then run by the worker with progress."""
 import pytest
-from support import REDIS_URL, make_app
 from rq import SimpleWorker
 
 from backoffice.domain.enums import ApplicationState as S
@@ -14,15 +13,8 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def rq_app(tmp_path, redis_conn, unique_name):
-    app = make_app(tmp_path, REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name)
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-    for key in redis_conn.scan_iter(match=f"*{unique_name}*", count=500):
-        redis_conn.delete(key)
+def rq_app(redis_app):
+    return redis_app()
 
 
 def test_bulk_approve_runs_on_the_worker(rq_app):

@@ -1,6 +1,5 @@
 """Verification through a real RQ worker on the real Redis: end to end, idempotency, failures, Redis down."""
 import pytest
-from support import REDIS_URL, make_app
 from rq import SimpleWorker
 from test_verification_helpers import seeded_document
 
@@ -14,22 +13,10 @@ from backoffice.verification.sweeper import sweep_stuck
 pytestmark = pytest.mark.redis
 
 
-def _cleanup(redis_conn, name: str) -> None:
-    for key in redis_conn.scan_iter(match=f"*{name}*", count=500):
-        redis_conn.delete(key)
-
-
 @pytest.fixture
-def rq_app(tmp_path, redis_conn, unique_name):
+def rq_app(redis_app):
     """The app with Redis on: its own queue name and job-id prefix, retries without waiting."""
-    app = make_app(tmp_path, REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name,
-                   VERIFY_JOB_PREFIX=unique_name, VERIFY_RETRY_INTERVALS=[0, 0, 0])
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-    _cleanup(redis_conn, unique_name)
+    return redis_app(VERIFY_RETRY_INTERVALS=[0, 0, 0])
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from support import REDIS_URL, make_app
+from support import REDIS_URL
 from test_verification_helpers import add_document, form_image, make_application
 
 from backoffice.domain.enums import DocumentKind
@@ -23,17 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def file_app(tmp_path, redis_conn, unique_name):
-    db_path = tmp_path / "xuebu.sqlite3"
-    app = make_app(tmp_path, REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name,
-                   VERIFY_JOB_PREFIX=unique_name, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}")
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-    for key in redis_conn.scan_iter(match=f"*{unique_name}*", count=500):
-        redis_conn.delete(key)
+def file_app(tmp_path, redis_app):
+    """A file database, so a worker subprocess sees what the test wrote."""
+    return redis_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'xuebu.sqlite3'}")
 
 
 def _env(app) -> dict:
