@@ -51,6 +51,15 @@ def upright_lines(doc: DocImage) -> DocImage:
     return quarter_turned(doc) if textdir.is_sideways(doc.doc) else doc
 
 
+def levelled(doc: DocImage, min_angle: float = 1.5) -> DocImage:
+    """The view turned so its text lines run level (a page photographed askew with no outline found)."""
+    angle = geometry.skew_angle(doc.doc)
+    if abs(angle) < min_angle:
+        return doc
+    img, m = geometry.rotate(doc.doc, doc.to_original, angle)
+    return DocImage(original=doc.original, doc=img, to_original=m, notes=doc.notes)
+
+
 def orient(doc: DocImage, score, good: float, floor: float = 0) -> DocImage:
     """Keep the view (as is, or turned 180 degrees) that score() rates higher; try as-is first.
 

@@ -261,3 +261,34 @@ def box_to_original(box, to_original: np.ndarray | None, shape: tuple[int, int])
     x1 = min(mapped[:, 0].max(), shape[1])
     y1 = min(mapped[:, 1].max(), shape[0])
     return [int(x0), int(y0), int(max(x1 - x0, 1)), int(max(y1 - y0, 1))]
+
+
+def skew_angle(image: np.ndarray, limit: float = 25.0) -> float:
+    """Angle (degrees, OpenCV's sense) that levels the text lines, by the sharpest row-profile peaks."""
+    g = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    scale = 500 / max(g.shape[:2])
+    small = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, np.ones((9, 9), np.uint8))
+    _, ink = cv2.threshold(hat, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = ink.astype(np.float32)
+    h, w = ink.shape
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(ink, m, (w, h)).sum(axis=1)
+        return float(np.var(np.diff(rows)))
+
+    best = max(np.arange(-limit, limit + 0.1, 1.0), key=sharpness)
+    return float(max(np.arange(best - 0.75, best + 0.8, 0.25), key=sharpness))
+
+
+def rotate(doc: np.ndarray, to_original: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """Turn the view by angle degrees about its centre, keeping all of it; maps boxes back as before."""
+    h, w = doc.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    out = cv2.warpAffine(doc, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out, to_original @ np.linalg.inv(np.vstack([m, [0, 0, 1]]))

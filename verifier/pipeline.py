@@ -7,10 +7,10 @@ import time
 import numpy as np
 
 from verifier import document, geometry
-from verifier.checks import bankcard, idcard, names, photo, seal, validity
+from verifier.checks import bankcard, idcard, names, numberline, photo, seal, validity
 from verifier.checks.readable import check_readable
 from verifier.io import UnreadableError, load_image
-from verifier.result import FAIL, CheckResult, DocImage
+from verifier.result import FAIL, UNSURE, CheckResult, DocImage
 
 # Checks each kind reports besides `readable`; used to fill in 'unsure' when the image is unreadable.
 KIND_CHECKS = {
@@ -42,14 +42,26 @@ def _id_front(doc: DocImage, expected: dict, today) -> list[CheckResult]:
         doc = document.orient(doc, score, 20, floor=10)
     elif not upright:
         doc = document.flipped(doc)
-    results = idcard.check_id_number(doc.doc, number, today)
-    results.append(idcard.check_name(doc.doc, expected.get("name")))
-    return _in_original(doc, results)
+    results = _in_original(doc, idcard.check_id_number(doc.doc, number, today))
+    name = _in_original(doc, [idcard.check_name(doc.doc, expected.get("name"))])
+    if results[0].status == UNSURE or name[0].status == UNSURE:
+        # The outline missed the card or took in the paper under it: find the number line directly, and
+        # the name relative to it.
+        found, line = numberline.search(doc.original, (number or "").upper() or None, today)
+        if found and results[0].status == UNSURE:
+            results = idcard.number_results(found, number, today)
+        if line is not None and name[0].status == UNSURE:
+            name = [idcard.check_name_from_number(doc.original, line, expected.get("name")) or name[0]]
+    return results + name
 
 
 def _id_back(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     doc = document.orient(doc, validity.orientation_score, 2)
-    return _in_original(doc, [validity.check_validity(doc.doc, today)])
+    result = _in_original(doc, [validity.check_validity(doc.doc, today)])
+    if result[0].status == UNSURE:
+        # No outline, or one that took in the paper under the card: find the validity line directly.
+        result = [validity.period_anywhere(doc.original, today) or result[0]]
+    return result
 
 
 def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
@@ -66,7 +78,7 @@ def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 
 def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    doc = document.upright_lines(doc)
+    doc = document.levelled(document.upright_lines(doc))
     lines = names.page_lines(doc.doc)
     if lines is not None and lines[2] < UPRIGHT_CONF:
         # Upside-down print still reads as many (wrong) Chinese characters, but with low confidence.

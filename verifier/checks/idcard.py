@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from verifier import ocr
-from verifier.checks import namematch, photo
+from verifier.checks import namematch, numberline, photo
 from verifier.checks.common import cjk_only, flatten, gray, id_chars, ink_columns, pad, roi, text_variants
 from verifier.checksums import gb11643_valid
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
@@ -99,6 +99,17 @@ def check_id_number(doc: np.ndarray, expected: str | None, today=None) -> list[C
             CheckResult("id_number_match", UNSURE, 0.3, shown, "未能可靠识别证件号码，请人工核对", box)]
 
 
+def number_results(found: tuple, expected: str | None, today=None) -> list[CheckResult]:
+    """Both number checks from a numberline.find_number hit (boxes in the searched image's pixels).
+
+    find_number only returns an exact read of the expected number or a GB 11643-valid read, so a loose
+    search cannot turn a near-miss into a pass: a near-miss reads as itself or not at all.
+    """
+    expected = (expected or "").upper() or None
+    value, box, _ = found
+    return [_valid(value, gb11643_valid(value, today), box, 0.85), _match(value, expected, box, 0.85)]
+
+
 def _agreed(reads: list[str]) -> str | None:
     counts = Counter(r for r in reads if len(r) == 18)
     if counts:
@@ -137,6 +148,33 @@ def check_name(doc: np.ndarray, expected: str | None) -> CheckResult:
         if shifted.status == PASS:
             return shifted
     return result
+
+
+# Where the name line lies in the number line's frame (line lengths from its centre, y down): 0.75-0.9
+# lengths above it, starting 0.7-0.85 lengths left of its centre, depending on the number's typeface.
+NAME_FROM_NUMBER = (-1.0, -1.2, -0.05, -0.5)
+NUMBER_LENGTH = 700      # the region is scaled so that the name is about 40 px high
+
+
+def check_name_from_number(image: np.ndarray, rect, expected: str | None) -> CheckResult | None:
+    """A name pass found relative to the number line (for cards whose outline was not found), else None.
+
+    Each text line of the region is tried; only a pass is taken, since the region also holds the 性别 line.
+    """
+    if not cjk_only(expected):
+        return None
+    fx0, fy0, fx1, fy1 = NAME_FROM_NUMBER
+    region = numberline.region_from_line(image, rect, fx0, fy0, fx1, fy1)
+    s = NUMBER_LENGTH / max(rect[1][0], 1)
+    region = cv2.resize(region, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    for top, bottom in namematch.text_rows(region, min_height=20)[:6]:
+        pad = max(10, (bottom - top) * 2 // 3)
+        top, bottom = max(0, top - pad), min(region.shape[0], bottom + pad)
+        box = numberline.region_box(rect, fx0, fy0 + top / NUMBER_LENGTH, fx1, fy0 + bottom / NUMBER_LENGTH)
+        result = match_name_in_roi(region[top:bottom], box, expected)
+        if result.status == PASS:
+            return result
+    return None
 
 
 def match_name_in_roi(crop: np.ndarray, box, expected: str | None, psm: int = 7) -> CheckResult:

@@ -59,6 +59,21 @@ def main_line(ink: np.ndarray) -> tuple[int, int] | None:
     return None if best is None else (best[1], best[2])
 
 
+def text_rows(crop: np.ndarray, min_height: int) -> list[tuple[int, int]]:
+    """(top, bottom) of text rows; a short gap (the dots under 杰, 点 …) does not end a row."""
+    profile = ink_mask(crop).mean(axis=1)
+    on = profile > max(0.01, profile.max() * 0.08)
+    rows = []
+    for y, v in enumerate(list(on) + [False]):
+        if v and (not rows or rows[-1][1] is not None and y - rows[-1][1] > min_height // 2):
+            rows.append([y, None])
+        elif v:
+            rows[-1][1] = None
+        elif rows and rows[-1][1] is None:
+            rows[-1][1] = y
+    return [(a, b) for a, b in rows if b is not None and b - a >= min_height]
+
+
 def glyph_line(ink: np.ndarray) -> tuple[int, int] | None:
     """(top, bottom) of the row band holding the most glyph-sized blobs: a line of digits, not a card edge."""
     profile = ink.mean(axis=1)
@@ -148,6 +163,40 @@ def verify_name_span(band: np.ndarray, x0: int, x1: int, expected: str, read: st
     verdict, rows = judge_cells(split_cells(band, x0, x1, n), expected, read)
     detail = "；".join(f"{c}≈{s:.2f}/{a}≈{sa:.2f}" for c, s, a, sa in rows)
     return verdict, detail
+
+
+FIELD_LABEL = "性别"      # may follow the name on the same line: 贺娜丽性别女 …
+
+
+def verify_name_prefix(band: np.ndarray, x0: int, expected: str) -> bool:
+    """True when the first len(expected) character cells right of x0 verify as the expected name AND what
+    follows is a boundary: a gap, punctuation, the label 性别, or clear paper to the end of the band.
+    A longer name (王伟 vs 王伟明) therefore never passes."""
+    h = band.shape[0]
+    cells = [c for c in char_cells(band) if c[0] >= x0]
+    n = len(expected)
+    if len(cells) < n or any(b - a > 1.15 * h or b - a < 0.2 * h for a, b in cells[:n]):
+        return False
+    verdict, _ = judge_cells([band[:, a:b] for a, b in cells[:n]], expected)
+    return verdict == "same" and _boundary(band, cells[n - 1:])
+
+
+def _boundary(band: np.ndarray, cells: list) -> bool:
+    """cells[0] is the name's last character; is what follows it not part of the name?"""
+    h = band.shape[0]
+    last = cells[0]
+    if len(cells) == 1:
+        return band.shape[1] - last[1] >= 0.3 * h       # not cut off by the crop
+    nxt = cells[1]
+    if nxt[0] - last[1] >= 0.6 * h:
+        return True
+    cell = band[:, nxt[0]:nxt[1]]
+    rows = np.nonzero(cell.any(axis=1))[0]
+    if nxt[1] - nxt[0] < 0.4 * h and (len(rows) == 0 or rows[-1] - rows[0] < 0.5 * h):
+        return True                        # a comma, colon or full stop: small ink
+    label = cells[1:1 + len(FIELD_LABEL)]
+    # Both characters of the label must verify: one cell that looks like 性 could be 恒 or 悦.
+    return len(label) == len(FIELD_LABEL) and judge_cells([band[:, a:b] for a, b in label], FIELD_LABEL)[0] == "same"
 
 
 def char_cells(band: np.ndarray) -> list[tuple[int, int]]:

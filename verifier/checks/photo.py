@@ -27,7 +27,7 @@ def find_faces(region: np.ndarray) -> list[tuple[int, int, int, int]]:
     for small in (cv2.equalizeHist(raw), cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4)).apply(raw)):
         for name in ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml"):
             faces = _cascade(name).detectMultiScale(small, 1.1, 5, minSize=(min_side, min_side))
-            faces = [f for f in faces if _face_like(raw, f)]
+            faces = [f for f in faces if _face_like(raw, f) and has_eyes(raw, f)]
             if faces:
                 return [tuple(int(v / scale) for v in f) for f in faces]
     return []
@@ -45,6 +45,33 @@ def _face_like(g: np.ndarray, face) -> bool:
         return False
     edges = cv2.Canny(centre, 60, 150)
     return 40 <= float(np.median(centre)) <= 235 and float((edges > 0).mean()) < 0.21
+
+
+def has_eyes(g: np.ndarray, face) -> bool:
+    """A pair of eyes where a face has them: a round seal or a logo passes the face cascade and the
+    smoothness test now and then, and the eye cascade fires on its ring lettering, but not as a level pair."""
+    x, y, w, h = (int(v) for v in face)
+    top = g[max(0, y):y + int(0.62 * h), max(0, x):x + w]
+    if top.size == 0:
+        return False
+    s = 120 / max(w, 1)
+    top = cv2.resize(top, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    top = cv2.equalizeHist(top)
+    for name in ("haarcascade_eye.xml", "haarcascade_eye_tree_eyeglasses.xml"):
+        eyes = _cascade(name).detectMultiScale(top, 1.1, 3, minSize=(12, 12), maxSize=(60, 60))
+        if _eye_pair([tuple(e) for e in eyes], 120):
+            return True
+    return False
+
+
+def _eye_pair(eyes: list, w: int) -> bool:
+    """One eye in each half of the face, level with each other, of similar size, in the upper face."""
+    centres = [(x + ew / 2, y + eh / 2, ew) for x, y, ew, eh in eyes if 0.15 * w <= y + eh / 2 <= 0.6 * w]
+    for (xa, ya, sa), (xb, yb, sb) in ((a, b) for a in centres for b in centres):
+        if xa < 0.5 * w <= xb and 0.25 * w <= xb - xa <= 0.7 * w and abs(ya - yb) <= 0.12 * w \
+                and max(sa, sb) <= 1.6 * min(sa, sb):
+            return True
+    return False
 
 
 def check_photo(doc: np.ndarray) -> CheckResult:

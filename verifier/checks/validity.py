@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 
 from verifier import ocr
-from verifier.checks import namematch
+from verifier.checks import namematch, numberline
 from verifier.checks.common import roi, text_variants
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
@@ -83,6 +83,19 @@ def _lines_bottom_up(crop: np.ndarray, min_height: int) -> list[np.ndarray]:
     return out or [crop]
 
 
+def period_anywhere(image: np.ndarray, today: dt.date | None = None) -> CheckResult | None:
+    """The check from a validity line found anywhere in image (box in its pixels), or None: the fallback
+    for a card whose outline was not found. Only a plausible period (5/10/20 years or 长期) is taken."""
+    for rect, _ in numberline.line_candidates(image, aspect=(6.0, 30.0)):
+        line = numberline.straighten(image, rect)
+        for view in (line, line[::-1, ::-1]):
+            period = parse_validity(ocr.ocr_text(np.ascontiguousarray(view), lang="chi_sim", psm=7,
+                                                 whitelist="0123456789.-长期", timeout=3))
+            if period and plausible(period):
+                return _verdict(period, 0.85, numberline.line_box(rect), today or dt.date.today())
+    return None
+
+
 def check_validity(doc: np.ndarray, today: dt.date | None = None) -> CheckResult:
     today = today or dt.date.today()
     _, box = roi(doc, *VALIDITY_ROI)
@@ -94,6 +107,10 @@ def check_validity(doc: np.ndarray, today: dt.date | None = None) -> CheckResult
         period, conf = Counter(periods).most_common(1)[0][0], 0.7
     else:
         return CheckResult("validity_not_expired", UNSURE, 0.3, None, "未能识别有效期限，请人工核对", box)
+    return _verdict(period, conf, box, today)
+
+
+def _verdict(period: tuple, conf: float, box, today: dt.date) -> CheckResult:
     start, end = period
     value = f"{start:%Y.%m.%d}-" + ("长期" if end is None else f"{end:%Y.%m.%d}")
     if end is None or end >= today:
