@@ -56,15 +56,7 @@ def text_lines(image: np.ndarray, min_height: int = 8) -> list[tuple[int, int]]:
     _, ink = cv2.threshold(g, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     profile = ink.mean(axis=1)
     on = profile > max(0.02, float(np.percentile(profile, 50)) * 1.5)
-    lines, start = [], None
-    for y, v in enumerate(list(on) + [False]):
-        if v and start is None:
-            start = y
-        elif not v and start is not None:
-            if y - start >= min_height:
-                lines.append((start, y))
-            start = None
-    return lines
+    return [(a, b) for a, b in runs(on) if b - a >= min_height]
 
 
 def lowest_line(image: np.ndarray, box: list[int], min_height: int = 8) -> tuple[np.ndarray, list[int]]:
@@ -107,4 +99,16 @@ def remove_rules(g: np.ndarray) -> np.ndarray:
     rules = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
     out = g.copy()
     out[rules > 0] = int(np.percentile(g, 90))
+    return out
+
+
+def runs(mask) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-D mask, end exclusive: the text rows of an ink profile."""
+    out, start = [], None
+    for i, v in enumerate(list(mask) + [False]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append((start, i))
+            start = None
     return out

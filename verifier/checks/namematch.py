@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from verifier.checks import glyphs
-from verifier.checks.common import gray
+from verifier.checks.common import gray, runs
 
 # Frequent surnames and given-name characters: the alternatives a cell is compared against.
 COMMON = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -47,16 +47,8 @@ def main_line(ink: np.ndarray) -> tuple[int, int] | None:
     """(top, bottom) of the row band holding the most ink."""
     profile = ink.mean(axis=1)
     on = profile > max(0.01, profile.max() * 0.08)
-    best, start = None, None
-    for y, v in enumerate(list(on) + [False]):
-        if v and start is None:
-            start = y
-        elif not v and start is not None:
-            mass = float(profile[start:y].sum())
-            if best is None or mass > best[0]:
-                best = (mass, start, y)
-            start = None
-    return None if best is None else (best[1], best[2])
+    bands = runs(on)
+    return max(bands, key=lambda band: float(profile[band[0]:band[1]].sum())) if bands else None
 
 
 def text_rows(crop: np.ndarray, min_height: int) -> list[tuple[int, int]]:
@@ -78,36 +70,24 @@ def glyph_line(ink: np.ndarray) -> tuple[int, int] | None:
     """(top, bottom) of the row band holding the most glyph-sized blobs: a line of digits, not a card edge."""
     profile = ink.mean(axis=1)
     on = profile > max(0.01, profile.max() * 0.08)
-    best, start = None, None
-    for y, v in enumerate(list(on) + [False]):
-        if v and start is None:
-            start = y
-        elif not v and start is not None:
-            h = y - start
-            _, _, stats, _ = cv2.connectedComponentsWithStats(ink[start:y].astype(np.uint8), connectivity=8)
-            glyphs = int(((stats[1:, cv2.CC_STAT_HEIGHT] >= 0.4 * h) & (stats[1:, cv2.CC_STAT_WIDTH] <= 1.5 * h)).sum())
-            if h >= 6 and (best is None or glyphs > best[0]):
-                best = (glyphs, start, y)
-            start = None
+    best = None
+    for start, end in runs(on):
+        h = end - start
+        _, _, stats, _ = cv2.connectedComponentsWithStats(ink[start:end].astype(np.uint8), connectivity=8)
+        glyphs = int(((stats[1:, cv2.CC_STAT_HEIGHT] >= 0.4 * h) & (stats[1:, cv2.CC_STAT_WIDTH] <= 1.5 * h)).sum())
+        if h >= 6 and (best is None or glyphs > best[0]):
+            best = (glyphs, start, end)
     return None if best is None or best[0] < 3 else (best[1], best[2])
 
 
 def column_runs(band: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Ink column runs, joining runs separated by less than min_gap columns."""
-    cols = band.any(axis=0)
-    runs, start = [], None
-    for x, v in enumerate(list(cols) + [False]):
-        if v and start is None:
-            start = x
-        elif not v and start is not None:
-            runs.append([start, x])
-            start = None
     merged = []
-    for r in runs:
+    for r in runs(band.any(axis=0)):
         if merged and r[0] - merged[-1][1] < min_gap:
             merged[-1][1] = r[1]
         else:
-            merged.append(r)
+            merged.append(list(r))
     return [tuple(r) for r in merged]
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from verifier import ocr
 from verifier.checks import namematch, numberline
-from verifier.checks.common import roi, text_variants
+from verifier.checks.common import roi, runs, text_variants
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 VALIDITY_ROI = (0.18, 0.76, 0.99, 0.97)
@@ -68,14 +68,7 @@ def _lines_bottom_up(crop: np.ndarray, min_height: int) -> list[np.ndarray]:
     """Text-line crops, lowest first; ink is judged against the local background (cards, shadows)."""
     profile = namematch.ink_mask(crop).mean(axis=1)
     on = profile > max(0.01, profile.max() * 0.08)
-    lines, start = [], None
-    for y, v in enumerate(list(on) + [False]):
-        if v and start is None:
-            start = y
-        elif not v and start is not None:
-            if y - start >= min_height:
-                lines.append((start, y))
-            start = None
+    lines = [(a, b) for a, b in runs(on) if b - a >= min_height]
     out = []
     for top, bottom in reversed(lines):
         pad = max(4, (bottom - top) // 3)

@@ -1,7 +1,6 @@
 """Render A4 pages (application form, diploma, registration record, status report, receipt) at 200 dpi."""
 from __future__ import annotations
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from verifier.synth import seal as sealmod
