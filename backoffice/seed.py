@@ -35,8 +35,7 @@ def id_number(region: str, birth: date, seq: int) -> str:
 def seed_demo_world(showcase: int = 0) -> list[str]:
     """The demo world; `showcase` applications also get realistic, verified uploads (slow: ~2 s each)."""
     rng = random.Random(2021)
-    by_code = {code: _ensure_org(code, name, parent, kind, user, pw)
-               for code, name, parent, kind, user, pw in ORGS}
+    by_code = ensure_demo_orgs()
     batch = _ensure_programme(by_code["GZ"])
     roster = _ensure_roster(by_code, rng)
     made = _ensure_applications(batch, roster, rng)
@@ -49,6 +48,11 @@ def seed_demo_world(showcase: int = 0) -> list[str]:
     if shown:
         lines.insert(1, f"另有 {shown} 份待审申请换上仿真材料照片，已提交自动核验。")
     return lines
+
+
+def ensure_demo_orgs() -> dict[str, Organisation]:
+    """The five demo organisations with one admin each, created when missing: {code: Organisation}."""
+    return {code: _ensure_org(code, name, parent, kind, user, pw) for code, name, parent, kind, user, pw in ORGS}
 
 
 def _ensure_org(code, name, parent_code, kind, username, password) -> Organisation:

@@ -50,8 +50,18 @@ DEMO_LOGINS = {
 @pytest.fixture
 def orgs(app):
     """The demo org tree with one admin each (no applications): {code: Organisation}."""
-    from backoffice.seed import ORGS, _ensure_org
-    made = {code: _ensure_org(code, name, parent, kind, user, pw) for code, name, parent, kind, user, pw in ORGS}
+    return _demo_orgs()
+
+
+@pytest.fixture
+def pg_orgs(pg_app):
+    """The same tree on the test's own PostgreSQL database."""
+    return _demo_orgs()
+
+
+def _demo_orgs():
+    from backoffice.seed import ensure_demo_orgs
+    made = ensure_demo_orgs()
     _db.session.commit()
     return made
 

@@ -24,8 +24,8 @@ def _world(orgs_by_code, n, quota_, cap):
 
 
 def _demo_orgs():
-    from backoffice.seed import ORGS, _ensure_org
-    made = {code: _ensure_org(code, name, parent, kind, user, pw) for code, name, parent, kind, user, pw in ORGS}
+    from backoffice.seed import ensure_demo_orgs
+    made = ensure_demo_orgs()
     db.session.commit()
     return made
 

@@ -11,14 +11,6 @@ from backoffice.services import invitations, registration, suborgs
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def pg_orgs(pg_app):
-    from backoffice.seed import ORGS, _ensure_org
-    made = {code: _ensure_org(code, name, parent, kind, user, pw) for code, name, parent, kind, user, pw in ORGS}
-    db.session.commit()
-    return made
-
-
 def _code(i: int) -> str:
     first17 = f"91440104MA{i:07d}"
     return first17 + cc.check_char(first17)

@@ -16,8 +16,8 @@ def limited(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     with app.app_context():
         _db.create_all()
-        from backoffice.seed import ORGS, _ensure_org
-        made = {code: _ensure_org(code, name, parent, kind, u, pw) for code, name, parent, kind, u, pw in ORGS}
+        from backoffice.seed import ensure_demo_orgs
+        made = ensure_demo_orgs()
         _db.session.commit()
         _, token = invitations.create_invitation(made["YX"], kind="enterprise")
         yield app, f"/join/{token}"

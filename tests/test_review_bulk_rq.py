@@ -18,8 +18,8 @@ def rq_app(redis_app):
 
 
 def test_bulk_approve_runs_on_the_worker(rq_app):
-    from backoffice.seed import ORGS, _ensure_org
-    orgs = {code: _ensure_org(code, name, parent, kind, u, pw) for code, name, parent, kind, u, pw in ORGS}
+    from backoffice.seed import ensure_demo_orgs
+    orgs = ensure_demo_orgs()
     _db.session.commit()
     from test_review_journey import make_batch
     from test_review_queue import admin_of, submitted

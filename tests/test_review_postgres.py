@@ -12,8 +12,8 @@ pytestmark = pytest.mark.postgres
 
 
 def test_queue_filters_and_review_on_postgres(pg_app):
-    from backoffice.seed import ORGS, _ensure_org
-    orgs = {code: _ensure_org(code, name, parent, kind, u, pw) for code, name, parent, kind, u, pw in ORGS}
+    from backoffice.seed import ensure_demo_orgs
+    orgs = ensure_demo_orgs()
     _db.session.commit()
     from test_review_journey import make_batch
     from test_review_queue import admin_of, submitted

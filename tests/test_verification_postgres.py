@@ -12,14 +12,6 @@ from backoffice.verification.ui import FlagFilter
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def pg_orgs(pg_app):
-    from backoffice.seed import ORGS, _ensure_org
-    made = {code: _ensure_org(code, name, parent, kind, u, p) for code, name, parent, kind, u, p in ORGS}
-    db.session.commit()
-    return made
-
-
 def test_flag_filter_matches_json_flags_on_postgres(pg_app, pg_orgs):
     flagged = seeded_document(pg_orgs["HZ-PORT"], seal=False)
     clean = make_application(pg_orgs["YX-METRO"], name="李秀英", id_number="440106199001010011")

@@ -21,8 +21,8 @@ def rq_app(redis_app):
 
 @pytest.fixture
 def hz_port(rq_app):
-    from backoffice.seed import ORGS, _ensure_org
-    made = {code: _ensure_org(code, name, parent, kind, user, pw) for code, name, parent, kind, user, pw in ORGS}
+    from backoffice.seed import ensure_demo_orgs
+    made = ensure_demo_orgs()
     _db.session.commit()
     return made["HZ-PORT"]
 

@@ -47,8 +47,8 @@ def _statuses(ids) -> list:
 def _documents(count: int) -> list[int]:
     from test_verification_helpers import ROSTER_ID
 
-    from backoffice.seed import ORGS, _ensure_org
-    orgs = {code: _ensure_org(code, name, parent, kind, u, p) for code, name, parent, kind, u, p in ORGS}
+    from backoffice.seed import ensure_demo_orgs
+    orgs = ensure_demo_orgs()
     application = make_application(orgs["HZ-PORT"], id_number=ROSTER_ID)
     ids = [add_document(application, form_image(seal=i % 2 == 0, seed=i), DocumentKind.APPLICATION_FORM).id
            for i in range(count)]
