@@ -26,7 +26,9 @@ _SNAPSHOT = (
            Applicant.id_number, Applicant.token_version, Batch.apply_opens_at, Batch.apply_closes_at,
            Batch.enabled, Programme.enabled.label("programme_enabled"), Batch.roster_required,
            Batch.graduation_required, Batch.validity_years, Batch.required_documents, Programme.once_rule,
-           Batch.programme_id, Batch.amount)
+           Batch.programme_id, Batch.amount,
+           *applications.fact_columns(Application.id, Application.applicant_id, Applicant.id_number, Batch.id,
+                                      Batch.programme_id, Batch.roster_required))
     .join(Applicant, Applicant.id == Application.applicant_id).join(Batch, Batch.id == Application.batch_id)
     .join(Programme, Programme.id == Batch.programme_id)
     .where(Application.id == bindparam("app_id"), Application.applicant_id == bindparam("applicant_id")))
@@ -38,7 +40,7 @@ def submit(app_id: int, applicant_id: int, token_version: int, now: datetime | N
     with _reader() as conn:
         row = conn.execute(_SNAPSHOT, {"app_id": app_id, "applicant_id": applicant_id}).first()
         if row is not None and row.state == S.DRAFT and row.token_version == token_version:
-            _check(row, now, conn)
+            _check(row, now)
     if row is None:
         raise ApplicationError("not_found", "找不到该申请。", 404)
     if row.token_version != token_version:
@@ -71,14 +73,14 @@ def _reader():
         yield conn
 
 
-def _check(row, now: datetime, conn) -> None:
+def _check(row, now: datetime) -> None:
     batch_rules = rules.BatchRules(
         opens_at=row.apply_opens_at, closes_at=row.apply_closes_at,
         enabled=bool(row.enabled and row.programme_enabled), roster_required=row.roster_required,
         graduation_required=row.graduation_required, validity_years=row.validity_years,
         required_documents=tuple(row.required_documents or ()), once_rule=row.once_rule)
-    roster, prior, documents = applications.facts_for(
-        row.batch_id, bool(row.roster_required), row.programme_id, row.applicant_id, row.id_number, row.id, conn)
+    roster, prior, documents = applications.decode_facts(row.id_number, row.roster_facts, row.prior_facts,
+                                                         row.document_facts)
     verdict = rules.check(batch_rules, now, name=row.name, id_number=row.id_number, roster=roster, prior=prior,
                           documents=documents, study_year=row.study_year, education_level=row.education_level)
     if not verdict.ok:

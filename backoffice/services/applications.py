@@ -3,18 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    String,
-    bindparam,
-    case,
-    cast,
-    exists,
-    literal,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import JSON, Boolean, bindparam, exists, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain import eligibility as rules
 from ..domain.enums import ApplicationState, OrgKind, OrgStatus, ReviewDecision
@@ -96,48 +88,71 @@ def evaluate(application: Application, now: datetime | None = None) -> rules.Eli
         education_level=application.education_level)
 
 
-def _facts_statement():
-    """Built once with bind parameters: SQLAlchemy then reuses its cache key and compiled form."""
-    p = bindparam
-    links = select(batch_roster_batches.c.roster_batch_id).where(batch_roster_batches.c.batch_id == p("batch_id"))
-    text_ = lambda col: cast(col, String)
-    roster_q = select(literal("r").label("t"), RosterEntry.name.label("a"), text_(RosterEntry.enrolment_date)
-                      .label("b"), case((RosterEntry.graduated.is_(True), "1"), else_="0").label("c")).where(
-        RosterEntry.id_number == p("id_number"), or_(RosterEntry.roster_batch_id.in_(links), ~exists(links)),
-        p("roster_required", type_=Boolean).is_(True))
-    prior_q = select(literal("p"), text_(Application.state), text_(Application.study_year),
-                     Application.education_level).join(Batch, Batch.id == Application.batch_id).where(
-        Application.applicant_id == p("applicant_id"), Batch.programme_id == p("programme_id"),
-        Application.id != p("application_id"),
-        Application.state.in_(sorted(rules.ACTIVE_STATES | rules.GRANTED_STATES)))
-    docs_q = select(literal("d"), text_(Document.kind), literal(None, String), literal(None, String)).where(
-        Document.application_id == p("application_id"))
-    return union_all(roster_q, prior_q, docs_q)
+class json_rows(FunctionElement):
+    """Aggregate: one JSON array per row — json_agg(json_build_array(…)) on PostgreSQL, json_group_array on SQLite."""
+    type = JSON()
+    inherit_cache = True
+    name = "json_rows"
 
 
-_FACTS = _facts_statement()
+@compiles(json_rows)
+def _json_rows_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+def fact_columns(application_id, applicant_id, id_number, batch_id, programme_id, roster_required) -> tuple:
+    """The three facts the submit rules need, as scalar subqueries: roster entries, prior claims, uploaded kinds.
+
+    The arguments are bind parameters or columns of an enclosing query, so the facts can ride along with the
+    read of the application itself (one round trip on the hot submit path).
+    """
+    links = (select(batch_roster_batches.c.roster_batch_id).where(batch_roster_batches.c.batch_id == batch_id)
+             .correlate_except(batch_roster_batches))
+    roster = select(json_rows(RosterEntry.name, RosterEntry.enrolment_date, RosterEntry.graduated)).where(
+        RosterEntry.id_number == id_number, or_(RosterEntry.roster_batch_id.in_(links), ~exists(links)),
+        roster_required.is_(True))
+    other, its_batch = aliased(Application), aliased(Batch)
+    prior = select(json_rows(other.state, other.study_year, other.education_level)).join(
+        its_batch, its_batch.id == other.batch_id).where(
+        other.applicant_id == applicant_id, its_batch.programme_id == programme_id, other.id != application_id,
+        other.state.in_(sorted(rules.ACTIVE_STATES | rules.GRANTED_STATES)))
+    documents = select(json_rows(Document.kind)).where(Document.application_id == application_id)
+    return (roster.scalar_subquery().label("roster_facts"), prior.scalar_subquery().label("prior_facts"),
+            documents.scalar_subquery().label("document_facts"))
+
+
+def decode_facts(id_number: str, roster_rows, prior_rows, document_rows):
+    """(roster, prior, documents) for rules.check from what fact_columns() returned (None: no rows)."""
+    roster = [rules.RosterFacts(name, id_number, date.fromisoformat(str(enrolled)[:10]), bool(graduated))
+              for name, enrolled, graduated in roster_rows or ()]
+    prior = [rules.PriorClaim(S(state), int(year) if year not in (None, "") else None, level)
+             for state, year, level in prior_rows or ()]
+    return roster, prior, {kind for (kind,) in document_rows or ()}
+
+
+_FACTS = select(*fact_columns(
+    bindparam("application_id"), bindparam("applicant_id"), bindparam("id_number"), bindparam("batch_id"),
+    bindparam("programme_id"), bindparam("roster_required", type_=Boolean)))
+
+
+def facts_for(batch_id: int, roster_required: bool, programme_id: int, applicant_id: int, id_number: str,
+              application_id: int, connection=None):
+    """Roster entries, prior claims and uploaded kinds in one statement."""
+    row = (connection or db.session).execute(_FACTS, {
+        "batch_id": batch_id, "id_number": id_number, "roster_required": roster_required,
+        "applicant_id": applicant_id, "programme_id": programme_id, "application_id": application_id}).one()
+    return decode_facts(id_number, *row)
 
 
 def submit_facts(application: Application):
     batch, applicant = application.batch, application.applicant
     return facts_for(batch.id, bool(batch.roster_required), batch.programme_id, applicant.id,
                      applicant.id_number, application.id)
-
-
-def facts_for(batch_id: int, roster_required: bool, programme_id: int, applicant_id: int, id_number: str,
-              application_id: int, connection=None):
-    """Roster entries, prior claims and uploaded kinds in one UNION ALL: the submit path is hot."""
-    params = {"batch_id": batch_id, "id_number": id_number, "roster_required": roster_required,
-              "applicant_id": applicant_id, "programme_id": programme_id, "application_id": application_id}
-    roster, prior, documents = [], [], set()
-    for t, a, b, c in (connection or db.session).execute(_FACTS, params).all():
-        if t == "r":
-            roster.append(rules.RosterFacts(a, id_number, date.fromisoformat(str(b)[:10]), c == "1"))
-        elif t == "p":
-            prior.append(rules.PriorClaim(S(a), int(b) if b not in (None, "") else None, c))
-        else:
-            documents.add(a)
-    return roster, prior, documents
 
 
 def eligibility_preview(applicant: Applicant, batch: Batch, now: datetime | None = None) -> rules.Eligibility:
