@@ -169,6 +169,33 @@ def fire(port: int, jobs: list, clients: int, timeout: float) -> tuple[list, flo
     return results, time.perf_counter() - started
 
 
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL backends and this client."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) == server_pid or int(fields[1]) == server_pid:
+            used["gunicorn"] += seconds
+        elif cmd.startswith(b"postgres"):
+            used["postgres"] += seconds
+    me = os.times()
+    used["client"] = me.user + me.system
+    return used
+
+
+def cpu_report(before: dict, after: dict, requests: int) -> str:
+    return ", ".join(f"{k} {1000 * (after[k] - before[k]) / max(requests, 1):.2f}" for k in before) + \
+        " ms CPU per request"
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] if values else float("nan")
@@ -240,16 +267,20 @@ def main() -> int:
         server = start_gunicorn(env, port, args.workers, args.threads)
         print(f"gunicorn: {args.workers} workers × {args.threads} threads (gthread) on 127.0.0.1:{port}; "
               f"{args.clients} client connections; {os.cpu_count()} CPUs")
+        cpu0 = cpu_seconds(server.pid)
         health, secs = fire(port, [("GET", "/healthz", {}, None)] * args.healthz_requests, args.clients, 120)
         health_rate = report("GET /healthz", health, secs)
+        print(f"  {cpu_report(cpu0, cpu_seconds(server.pid), len(health))}")
         # Warm the workers (connections, prepared statements) with reads, as a live server would be.
         fire(port, [("GET", f"/api/v1/applications/{a}", {"Authorization": f"Bearer {t}"}, None)
                     for a, t in pairs[: args.clients * 4]], args.clients, 60)
         jobs = [("POST", f"/api/v1/applications/{app_id}/submit", {"Authorization": f"Bearer {tok}",
                                                                   "Content-Length": "0"}, int(app_id))
                 for app_id, tok in pairs]
+        cpu0 = cpu_seconds(server.pid)
         results, secs = fire(port, jobs, args.clients, args.timeout)
         submit_rate = report(f"POST submit (N={n}, Q={q})", results, secs)
+        print(f"  {cpu_report(cpu0, cpu_seconds(server.pid), len(results))}")
         codes = Counter(r[1] for r in results)
         print(f"status codes: {dict(sorted(codes.items()))}; ratio submit/healthz throughput "
               f"{submit_rate / health_rate if health_rate else 0:.2f}")

@@ -1,9 +1,10 @@
 """A per-process group allocator: submits queue up while one transaction is in flight and go together.
 
-Each gunicorn worker runs one background thread. A request that passed the eligibility checks hands its
-Claim over and waits; the thread takes everything queued, runs `services.quota.allocate_group` (one
-batch-row lock, one commit) and answers each request. Under a surge the groups grow by themselves, so the
-lock and the WAL flush are paid once per group instead of once per submit.
+Each gunicorn worker runs one background thread. A request hands over its submit (token already checked)
+and waits; the thread takes everything queued, reads what the whole group needs in one statement, applies
+the eligibility rules to each, allocates the eligible ones together (one batch-row lock, one commit) and
+answers each request. Under a surge the groups grow by themselves, so the reads, the lock and the WAL flush
+are paid once per group instead of once per submit. The portal's ORM path hands over ready Claims.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
+from ..services.applications import ApplicationError
+from . import fast_submit
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 256
@@ -34,9 +37,16 @@ class GroupAllocator:
 
     def run(self, claim):
         """The claim's Slot (or None when it is no longer a draft); raises what the allocation raised."""
+        return self._hand_over(claim)
+
+    def submit(self, request):
+        """A fast_submit.SubmitRequest read, checked and allocated with its group: the API answer, or raises."""
+        return self._hand_over(request)
+
+    def _hand_over(self, item):
         self._ensure_thread()
         future: Future = Future()
-        self.queue.put((claim, future))
+        self.queue.put((item, future))
         return future.result(timeout=WAIT_SECONDS)
 
     def _ensure_thread(self) -> None:
@@ -61,12 +71,19 @@ class GroupAllocator:
             self._serve(items)
 
     def _serve(self, items: list) -> None:
-        claims = [claim for claim, _ in items]
         if _TRACE:
             import sys
             import time
             print(f"alloc pid={os.getpid()} group={len(items)} t={time.time():.3f}", file=sys.stderr)
         with self.app.app_context():
+            try:
+                pending = self._screen(items)
+            except Exception as exc:
+                log.exception("reading a submit group failed")
+                return self._fail(items, exc)
+            claims = [claim for _, claim, _, _ in pending]
+            if not claims:
+                return None
             for attempt in (1, 2):
                 try:
                     results = self._allocate(claims)
@@ -81,8 +98,46 @@ class GroupAllocator:
                     return self._fail(items, exc)
                 finally:
                     db.session.remove()
-        for claim, future in items:
-            future.set_result(results[claim.application_id])
+        for item, claim, row, future in pending:
+            slot = results[claim.application_id]
+            if row is None:  # a ready Claim from the ORM path: it wants the Slot itself
+                future.set_result(slot)
+                continue
+            try:
+                future.set_result(fast_submit.answer(row, item, slot))
+            except ApplicationError as exc:  # batch full, already submitted
+                future.set_exception(exc)
+
+    def _screen(self, items: list) -> list:
+        """(item, claim, snapshot row or None, future) for everything that goes on to allocation.
+
+        Submit requests are read in one statement and checked against the rules; refusals are answered at
+        once. A second submit of the same application in one group is answered as already submitted.
+        """
+        requests = [item for item, _ in items if isinstance(item, fast_submit.SubmitRequest)]
+        rows = {}
+        if requests:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                rows = fast_submit.read_group(conn, requests)
+        pending, seen = [], set()
+        for item, future in items:
+            if not isinstance(item, fast_submit.SubmitRequest):
+                if item.application_id in seen:
+                    future.set_result(None)  # a double submit: the first one in the group takes the slot
+                else:
+                    pending.append((item, item, None, future))
+                    seen.add(item.application_id)
+                continue
+            try:
+                if item.app_id in seen and rows.get(item.app_id) is not None:
+                    raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+                claim = fast_submit.screen(rows.get(item.app_id), item)
+            except (ApplicationError, fast_submit.Returned) as exc:
+                future.set_exception(exc)
+                continue
+            seen.add(item.app_id)
+            pending.append((item, claim, rows[item.app_id], future))
+        return pending
 
     def _allocate(self, claims: list) -> dict:
         """One autocommit statement per batch on PostgreSQL; the Python path when ranks were freed."""
