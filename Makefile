@@ -30,7 +30,7 @@ run: install
 	$(BIN)/xuebu db upgrade
 	$(BIN)/xuebu seed-demo
 	@echo "学补管理后台: http://127.0.0.1:$(PORT)/admin/  (演示账号见 README)"
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - 'backoffice:create_app()'
+	WEB_BIND=127.0.0.1:$(PORT) WEB_ACCESS_LOG=- $(BIN)/gunicorn -c docker/gunicorn.conf.py 'backoffice:create_app()'
 
 test: install
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)

@@ -75,5 +75,8 @@ def apply_environment(app) -> None:
         # it a database restart costs each process one failed request, after which the pool reconnects.
         # XUEBU_DB_PRE_PING=1 turns it on for networks that drop idle connections.
         pre_ping = env.get("XUEBU_DB_PRE_PING", "0") == "1"
+        # One pooled connection per gunicorn thread plus the allocator thread (docker/gunicorn.conf.py: 24),
+        # so a busy process never opens and closes overflow connections on every request.
+        pool_size = int(env.get("XUEBU_DB_POOL_SIZE", "25"))
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": pre_ping, "pool_recycle": 1800,
-                                                   "pool_size": 10, "max_overflow": 20}
+                                                   "pool_size": pool_size, "max_overflow": 5}

@@ -36,8 +36,8 @@ def parse_args():
     p.add_argument("--quota", type=int, default=2000)
     p.add_argument("--waitlist-cap", type=int, default=None, help="default N-Q (nobody is refused as full)")
     p.add_argument("--clients", type=int, default=64)
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=16)
+    p.add_argument("--workers", type=int, default=3, help="as docker/gunicorn.conf.py gives on 2 cores")
+    p.add_argument("--threads", type=int, default=24, help="as docker/gunicorn.conf.py")
     p.add_argument("--healthz-requests", type=int, default=5000)
     p.add_argument("--pg-url", default=DEFAULT_PG, help="an admin URL; a fresh database is created beside it")
     p.add_argument("--timeout", type=float, default=300, help="seconds before the submit phase gives up")
@@ -111,9 +111,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    cmd = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class",
-           "gthread", "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning",
-           "backoffice:create_app()"]
+    cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "docker" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", "backoffice:create_app()"]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -13,6 +13,7 @@ import os
 import queue
 import threading
 from concurrent.futures import Future
+from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy.exc import OperationalError
@@ -34,6 +35,7 @@ class GroupAllocator:
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._conn = None  # the allocator thread's own connection (see _connection)
 
     def run(self, claim):
         """The claim's Slot (or None when it is no longer a draft); raises what the allocation raised."""
@@ -117,7 +119,7 @@ class GroupAllocator:
         requests = [item for item, _ in items if isinstance(item, fast_submit.SubmitRequest)]
         rows = {}
         if requests:
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            with self._connection() as conn:
                 rows = fast_submit.read_group(conn, requests)
         pending, seen = [], set()
         for item, future in items:
@@ -149,7 +151,7 @@ class GroupAllocator:
         by_batch: dict[int, list] = {}
         for claim in claims:
             by_batch.setdefault(claim.batch_id, []).append(claim)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with self._connection() as conn:
             for batch_id, group in by_batch.items():
                 got = allocate_batch_group(conn, batch_id, group)
                 if got is None:
@@ -160,6 +162,28 @@ class GroupAllocator:
             results.update(allocate_group(rest))
         return results
 
+    @contextmanager
+    def _connection(self):
+        """The thread's own autocommit connection, kept across groups and reopened after an error.
+
+        Its statements run with generic plans: the group read is otherwise planned afresh on every
+        execution (PostgreSQL keeps choosing custom plans for `id = ANY($1)`), which cost more than the read.
+        """
+        if self._conn is None:
+            conn = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            self._conn = conn
+        try:
+            yield self._conn
+        except Exception:
+            conn, self._conn = self._conn, None
+            try:
+                conn.invalidate()  # not back into the pool: its session setting is ours
+                conn.close()
+            except Exception:  # the connection is already broken; the first error is what counts
+                log.debug("closing a failed allocator connection", exc_info=True)
+            raise
+
     @staticmethod
     def _fail(items: list, exc: Exception) -> None:
         for _, future in items:
@@ -168,9 +192,11 @@ class GroupAllocator:
 
 
 def install(app: Flask) -> None:
-    """Group allocation is on for PostgreSQL outside tests unless SUBMIT_BATCHING says otherwise."""
+    """Group allocation is on for PostgreSQL outside tests unless SUBMIT_BATCHING says otherwise (PostgreSQL only:
+    the group read and the one-statement allocation are PostgreSQL SQL)."""
+    on_postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     enabled = app.config.get("SUBMIT_BATCHING")
     if enabled is None:
-        enabled = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and not app.testing
-    if enabled:
+        enabled = not app.testing
+    if enabled and on_postgresql:
         app.extensions["xuebu_allocator"] = GroupAllocator(app)
