@@ -84,3 +84,34 @@ def test_api_submit_through_the_allocator_refuses_and_resubmits(world, pg_app):
     assert resubmitted.status_code == 200, resubmitted.json
     db.session.expire_all()
     assert db.session.get(Application, apps[5].id).state == S.IN_REVIEW
+
+
+def test_nobody_is_answered_before_the_allocation_is_durable(world, pg_app):
+    """The allocation commits asynchronously (the batch lock is not held through an fsync); a synchronous
+    commit on the allocator's second connection must come after it and before any answer."""
+    from sqlalchemy import event
+    allocator, batch, people, apps = world
+    log = []
+
+    @event.listens_for(db.engine, "after_cursor_execute")
+    def record(conn, cursor, statement, *args):
+        setting = conn.exec_driver_sql("SHOW synchronous_commit").scalar() if "pg_current_xact_id" in statement \
+            or "WITH input AS" in statement else None
+        log.append(("allocate" if "WITH input AS" in statement else "flush" if "pg_current_xact_id" in statement
+                    else "other", setting))
+
+    class Watched(Future):
+        def set_result(self, result):
+            log.append(("answer", None))
+            super().set_result(result)
+
+    try:
+        now = utcnow()
+        for i in (0, 1):
+            items = [(fast_submit.SubmitRequest(apps[i].id, people[i].id, people[i].token_version, now), Watched())]
+            allocator._serve(items)
+            assert items[0][1].result(timeout=0).state == S.IN_REVIEW
+    finally:
+        event.remove(db.engine, "after_cursor_execute", record)
+    steps = [entry for entry in log if entry[0] != "other"]
+    assert steps == [("allocate", "off"), ("flush", "on"), ("answer", None)] * 2

@@ -3,7 +3,8 @@
 Same rules as services.quota.allocate_group (claim drafts, lock the batch, ranks then waitlist in arrival
 order, history and audit rows), but no Python runs while the batch row is locked, so a worker thread
 waiting for the GIL can never stretch the lock. Used only while no rank was freed (released_slots = 0);
-otherwise the Python path finds the free ranks.
+otherwise the Python path finds the free ranks. The group allocator runs it with asynchronous commit and
+answers nobody before a synchronous commit behind it has flushed the WAL (see GroupAllocator._connection).
 """
 from __future__ import annotations
 
