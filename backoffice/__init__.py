@@ -69,6 +69,24 @@ def register_errorhandlers(app: Flask) -> None:
         from flask import render_template
         return render_template("error.html", error=exc), exc.code
 
+    from concurrent.futures import TimeoutError as WaitedTooLong
+
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(WaitedTooLong)
+    def unavailable(exc: Exception):
+        """The database is down or overloaded: 503, and the applicant is told to look before retrying."""
+        app.logger.error("database unavailable: %s", exc)
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error="service_unavailable",
+                           detail="The database is temporarily unavailable; try again shortly. A submit may "
+                                  "have gone through: check the application's status before retrying."), 503
+        from flask import render_template
+        return render_template("error.html", error=None, unavailable=True), 503
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")

@@ -215,3 +215,22 @@ def test_returned_application_is_fixed_and_resubmitted_keeping_its_rank(client, 
     r = client.post(f"/api/v1/applications/{app_id}/submit", headers=h)
     assert r.status_code == 200 and (r.json["state"], r.json["quota_rank"]) == ("in_review", 1)
     assert r.json["reviewing_org_id"] == orgs["HZ-PORT"].id  # back at the unit level
+
+
+def test_database_outage_is_503_with_advice_not_500(tmp_path):
+    """Nothing listens on port 1: every database touch fails to connect."""
+    from support import make_app
+
+    from backoffice.services.applicants import issue_token
+    down = make_app(tmp_path, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none",
+                    SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}})
+    client = down.test_client()
+    with down.app_context():
+        token = issue_token(1, 1)
+    r = client.post("/api/v1/applications/1/submit", headers=auth(token))
+    assert r.status_code == 503 and r.json["error"] == "service_unavailable"
+    assert "check the application's status" in r.json["detail"]
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    page = client.get("/notice/")  # a public page that reads the database
+    assert page.status_code == 503 and "数据库暂时无法访问" in page.get_data(as_text=True)
