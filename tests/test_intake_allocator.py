@@ -115,3 +115,22 @@ def test_nobody_is_answered_before_the_allocation_is_durable(world, pg_app):
         event.remove(db.engine, "after_cursor_execute", record)
     steps = [entry for entry in log if entry[0] != "other"]
     assert steps == [("allocate", "off"), ("flush", "on"), ("answer", None)] * 2
+
+
+def test_a_failure_after_the_commit_is_reported_not_retried(world, monkeypatch):
+    """Losing the connection at the flush: the allocation may stand, so the answer is an error (503 in the
+    API, which tells the applicant to look first), never a retry that would call it 'already submitted'."""
+    from sqlalchemy.exc import OperationalError
+    allocator, batch, people, apps = world
+
+    def connection_lost():
+        raise OperationalError("SELECT pg_current_xact_id()", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(allocator, "_flush", connection_lost)
+    items = [(fast_submit.SubmitRequest(apps[0].id, people[0].id, people[0].token_version, utcnow()), Future())]
+    allocator._serve(items)
+    assert isinstance(items[0][1].exception(timeout=0), OperationalError)
+    db.session.expire_all()
+    placed = db.session.get(Application, apps[0].id)
+    assert (placed.state, placed.quota_rank) == (S.IN_REVIEW, 1)
+    assert db.session.get(Batch, batch.id).allocated_count == 1

@@ -24,6 +24,7 @@ from . import fast_submit
 
 log = logging.getLogger(__name__)
 MAX_GROUP = 256
+DEADLOCK = "40P01"
 WAIT_SECONDS = 30
 _TRACE = bool(os.environ.get("XUEBU_TRACE_ALLOCATOR"))
 
@@ -70,7 +71,11 @@ class GroupAllocator:
                     items.append(self.queue.get_nowait())
                 except queue.Empty:
                     break
-            self._serve(items)
+            try:
+                self._serve(items)
+            except Exception as exc:  # never let the thread die with requests waiting on it
+                log.exception("submit group failed")
+                self._fail(items, exc)
 
     def _serve(self, items: list) -> None:
         if _TRACE:
@@ -90,9 +95,11 @@ class GroupAllocator:
                 try:
                     results = self._allocate(claims)
                     break
-                except OperationalError as exc:  # a deadlock with a crosswise double submit: try once more
+                except OperationalError as exc:
                     db.session.rollback()
-                    if attempt == 2:
+                    # A deadlock with a crosswise double submit rolled everything back: try once more. Any
+                    # other failure may come after the commit (the flush), so it is reported, not retried.
+                    if attempt == 2 or getattr(exc.orig, "sqlstate", None) != DEADLOCK:
                         return self._fail(items, exc)
                 except Exception as exc:
                     db.session.rollback()
