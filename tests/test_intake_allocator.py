@@ -123,10 +123,15 @@ def test_a_failure_after_the_commit_is_reported_not_retried(world, monkeypatch):
     from sqlalchemy.exc import OperationalError
     allocator, batch, people, apps = world
 
-    def connection_lost():
-        raise OperationalError("SELECT pg_current_xact_id()", {}, Exception("server closed the connection"))
+    real_flush, calls = allocator._flush, []
 
-    monkeypatch.setattr(allocator, "_flush", connection_lost)
+    def connection_lost_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("SELECT pg_current_xact_id()", {}, Exception("server closed the connection"))
+        real_flush()
+
+    monkeypatch.setattr(allocator, "_flush", connection_lost_once)
     items = [(fast_submit.SubmitRequest(apps[0].id, people[0].id, people[0].token_version, utcnow()), Future())]
     allocator._serve(items)
     assert isinstance(items[0][1].exception(timeout=0), OperationalError)
