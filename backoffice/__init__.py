@@ -9,6 +9,8 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    from .inputs import install as install_input_guards
+    install_input_guards(app)  # before any route: bounds <int:…> to the database's integer range
     app.config.from_object(config or config_module.from_environment())
     if config is None:
         config_module.apply_environment(app)
@@ -65,7 +67,8 @@ def register_errorhandlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
-            return jsonify(error=code, detail=exc.description), exc.code
+            headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow
+            return jsonify(error=code, detail=exc.description), exc.code, headers
         from flask import render_template
         return render_template("error.html", error=exc), exc.code
 
@@ -86,6 +89,19 @@ def register_errorhandlers(app: Flask) -> None:
                                   "have gone through: check the application's status before retrying."), 503
         from flask import render_template
         return render_template("error.html", error=None, unavailable=True), 503
+
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(DataError)
+    def unstorable_value(exc: DataError):
+        """A value the database refused (out of range, too long): the request was bad, nothing was stored."""
+        app.logger.warning("value refused by the database: %s", exc.orig)
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error="invalid_input", detail="A value is out of range or too long; nothing was "
+                                                         "changed."), 400
+        from flask import render_template
+        return render_template("error.html", error=None, bad_text=True), 400
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

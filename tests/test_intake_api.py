@@ -192,6 +192,22 @@ def test_openapi_document_matches_the_url_map(client, app):
     assert "409" in submit and "200" in submit
     required = spec["components"]["schemas"]["ApplicationSummary"]["required"]
     assert {"id", "state", "quota_rank", "waitlist_position"} <= set(required)
+    assert all({"400", "429", "503"} <= set(op["responses"]) for ops in spec["paths"].values() for op in ops.values())
+
+
+def test_input_no_database_can_store_is_a_400_not_a_500(client, batch, orgs):
+    (tok, app_id), = _drafts(batch, orgs, 1)
+    nul = client.post("/api/v1/auth/login", json={"id_number": "4401\x0004", "password": "x"})
+    surrogate = client.post(f"/api/v1/applications/{app_id}/appeals", json={"text": "\udbb0 不服"}, headers=auth(tok))
+    query = client.get("/api/v1/orgs?q=%00")
+    assert [r.status_code for r in (nul, surrogate, query)] == [400, 400, 400]
+    assert nul.json["error"] == "invalid_input" and "NUL" in nul.json["detail"]
+    huge = client.get("/api/v1/applications/2541020452249321301082112", headers=auth(tok))
+    assert huge.status_code == 404 and huge.json["error"] == "not_found"
+    trace = client.open("/api/v1/batches", method="TRACE")
+    assert trace.status_code == 405 and "GET" in trace.headers["Allow"]
+    page = client.post("/portal/login", data={"id_number": "\x00", "password": "x"})
+    assert page.status_code == 400 and "输入内容无效" in page.get_data(as_text=True)
 
 
 def test_returned_application_is_fixed_and_resubmitted_keeping_its_rank(client, batch, orgs):
@@ -234,3 +250,17 @@ def test_database_outage_is_503_with_advice_not_500(tmp_path):
     assert health.status_code == 503
     page = client.get("/notice/")  # a public page that reads the database
     assert page.status_code == 503 and "数据库暂时无法访问" in page.get_data(as_text=True)
+
+
+@pytest.mark.postgres
+def test_a_value_the_database_refuses_is_a_400(pg_app):
+    """The safety net behind the input guards: PostgreSQL's DataError becomes 400, never 500."""
+    from sqlalchemy import text
+
+    @pg_app.get("/api/v1/_probe_out_of_range")
+    def probe():
+        db.session.execute(text("SELECT CAST('99999999999' AS integer)"))
+        return "unreachable"
+
+    r = pg_app.test_client().get("/api/v1/_probe_out_of_range")
+    assert r.status_code == 400 and r.json["error"] == "invalid_input"

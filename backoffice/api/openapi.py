@@ -20,7 +20,8 @@ def _body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-APP_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+APP_ID = {"name": "id", "in": "path", "required": True,
+          "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}
 SECURED = [{"bearer": []}]
 
 SCHEMAS = {
@@ -194,13 +195,29 @@ PATHS = {
 }
 
 
+# Answers any operation can give: input no database can store, too many requests, the database unavailable.
+COMMON_ERRORS = (400, 429, 503)
+
+
+def _with_common_errors(paths: dict) -> dict:
+    out = {}
+    for path, operations in paths.items():
+        out[path] = {}
+        for method, operation in operations.items():
+            responses = dict(operation.get("responses", {}))
+            for code in COMMON_ERRORS:
+                responses.setdefault(str(code), {"$ref": "#/components/responses/Error"})
+            out[path][method] = {**operation, "responses": responses}
+    return out
+
+
 def document() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "学补 xuebu applicant API", "version": "1.0.0",
                  "description": "Errors are JSON {\"error\": CODE, \"detail\": TEXT} with a 4xx status."},
         "servers": [{"url": "/"}],
-        "paths": PATHS,
+        "paths": _with_common_errors(PATHS),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
