@@ -282,8 +282,10 @@ def skew_angle(image: np.ndarray, limit: float = 25.0) -> float:
     return float(max(np.arange(best - 0.75, best + 0.8, 0.25), key=sharpness))
 
 
-def rotate(doc: np.ndarray, to_original: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
-    """Turn the view by angle degrees about its centre, keeping all of it; maps boxes back as before."""
+def rotate(doc: np.ndarray, to_original: np.ndarray, angle: float, with_matrix: bool = False):
+    """Turn the view by angle degrees about its centre, keeping all of it; maps boxes back as before.
+
+    Returns (view, to_original), and the 2 x 3 matrix taking old view pixels to new ones if with_matrix."""
     h, w = doc.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
@@ -291,4 +293,5 @@ def rotate(doc: np.ndarray, to_original: np.ndarray, angle: float) -> tuple[np.n
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
     out = cv2.warpAffine(doc, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return out, to_original @ np.linalg.inv(np.vstack([m, [0, 0, 1]]))
+    back = to_original @ np.linalg.inv(np.vstack([m, [0, 0, 1]]))
+    return (out, back, m) if with_matrix else (out, back)

@@ -10,7 +10,7 @@ from verifier import document, geometry
 from verifier.checks import bankcard, idcard, names, numberline, photo, seal, validity
 from verifier.checks.readable import check_readable
 from verifier.io import UnreadableError, load_image
-from verifier.result import FAIL, UNSURE, CheckResult, DocImage
+from verifier.result import FAIL, PASS, UNSURE, CheckResult, DocImage
 
 # Checks each kind reports besides `readable`; used to fill in 'unsure' when the image is unreadable.
 KIND_CHECKS = {
@@ -66,7 +66,15 @@ def _id_back(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     doc = document.orient(doc, bankcard.orientation_score, 20, floor=10)
-    return _in_original(doc, [bankcard.check_card_number(doc.doc)])
+    result = _in_original(doc, [bankcard.check_card_number(doc.doc)])
+    if result[0].status != PASS:
+        # The outline missed or cut the card, or the number was misread in the card layout: look for the
+        # number line anywhere in the photo, at any angle. It only answers on two agreeing reads, so a
+        # pass needs a Luhn-valid number read twice; an agreed bad read replaces only an unsure.
+        found = bankcard.number_anywhere(doc.original)
+        if found is not None and (found.status == PASS or result[0].status == UNSURE):
+            result = [found]
+    return result
 
 
 def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
@@ -78,7 +86,19 @@ def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 
 def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    doc = document.levelled(document.upright_lines(doc))
+    first = _name_on_page(document.levelled(document.upright_lines(doc)), expected)
+    if first.status == PASS or not expected.get("name"):
+        return [first]
+    # No outline on a busy desk: the photo was levelled by the desk and its pattern read as text. Try the
+    # page's own text lines, levelled and cropped; only a pass replaces the first answer.
+    for block in document.text_blocks(doc):
+        again = _name_on_page(block, expected)
+        if again.status == PASS:
+            return [again]
+    return [first]
+
+
+def _name_on_page(doc: DocImage, expected: dict) -> CheckResult:
     lines = names.page_lines(doc.doc)
     if lines is not None and lines[2] < UPRIGHT_CONF:
         # Upside-down print still reads as many (wrong) Chinese characters, but with low confidence.
@@ -86,7 +106,7 @@ def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
         lines2 = names.page_lines(other.doc)
         if lines2 is not None and lines2[2] > lines[2]:
             doc, lines = other, lines2
-    return _in_original(doc, [names.check_name_on_page(doc.doc, lines, expected.get("name"))])
+    return _in_original(doc, [names.check_name_on_page(doc.doc, lines, expected.get("name"))])[0]
 
 
 CHECKERS = {

@@ -89,13 +89,20 @@ def ink_columns(g: np.ndarray, margin: int = 12) -> tuple[int, int]:
     return max(0, int(xs[0]) - margin), min(g.shape[1], int(xs[-1]) + margin)
 
 
-def remove_rules(g: np.ndarray) -> np.ndarray:
-    """Paint table rules and box lines white: Tesseract reads a line touching a rule as garbage."""
+def remove_rules(g: np.ndarray, line: bool = False) -> np.ndarray:
+    """Paint table rules and box lines white: Tesseract reads a line touching a rule as garbage.
+
+    line: g is one text line with a margin. Its glyph strokes are as long as the page kernels, so there a
+    vertical rule must cross the whole crop and a horizontal one be longer than a glyph is wide (国 would
+    otherwise lose its sides and read as 玉)."""
     # Rules are thin and light after blur and resampling: a loose threshold, the long kernels do the picking.
     ink = (g < min(215, int(np.median(g)) - 20)).astype(np.uint8) * 255
     h, w = g.shape[:2]
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(25, w // 12)), np.uint8))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(25, h // 12), 1), np.uint8))
+    h_len, v_len = max(25, w // 12), max(25, h // 12)
+    if line:
+        h_len, v_len = max(h_len, int(1.5 * h)), max(5, int(0.9 * h))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
     rules = cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
     out = g.copy()
     out[rules > 0] = int(np.percentile(g, 90))

@@ -179,12 +179,36 @@ def _boundary(band: np.ndarray, cells: list) -> bool:
     return len(label) == len(FIELD_LABEL) and judge_cells([band[:, a:b] for a, b in label], FIELD_LABEL)[0] == "same"
 
 
+def is_colon(cell: np.ndarray, dots_only: bool = False) -> bool:
+    """A narrow ink column holding little ink, or two dots one above the other (a bold colon has more ink
+    than the first test allows; the narrow left part of a character, 亻, is one tall stroke). dots_only:
+    the two dots only (the lone left dot of 小 is little ink too)."""
+    h, w = cell.shape
+    if w >= 0.35 * h:
+        return False
+    if not dots_only and cell.sum() < 0.05 * h * h:
+        return True
+    pieces = runs(cell.any(axis=1))
+    return len(pieces) == 2 and all(b - a < 0.35 * h for a, b in pieces)
+
+
+def is_stop(cell: np.ndarray) -> bool:
+    """A comma, full stop or colon: narrow ink lying wholly in the lower half, or a colon's two dots."""
+    h, w = cell.shape
+    rows = np.nonzero(cell.any(axis=1))[0]
+    if len(rows) == 0 or w >= 0.35 * h:
+        return False
+    return bool(rows[0] >= 0.5 * h) or is_colon(cell, dots_only=True)
+
+
 def char_cells(band: np.ndarray) -> list[tuple[int, int]]:
-    """Column spans of single characters: ink runs joined while they still fit one full-width glyph."""
+    """Column spans of single characters: ink runs joined while they still fit one full-width glyph.
+    A colon set tight after a character (姓名:蔡佳) stays a cell of its own."""
     h = band.shape[0]
     cells: list[tuple[int, int]] = []
     for a, b in column_runs(band, 2):
-        if cells and b - cells[-1][0] <= 1.05 * h and a - cells[-1][1] < 0.3 * h:
+        if cells and b - cells[-1][0] <= 1.05 * h and a - cells[-1][1] < 0.3 * h \
+                and not is_colon(band[:, a:b], dots_only=True):
             cells[-1] = (cells[-1][0], b)
         else:
             cells.append((a, b))

@@ -90,17 +90,20 @@ def _distinct(found: list[tuple]) -> list[tuple]:
     return kept
 
 
-def straighten(image: np.ndarray, rect) -> np.ndarray:
-    """The rect's pixels turned level (long side horizontal), with a margin, scaled to READ_HEIGHT."""
+def straighten(image: np.ndarray, rect, height: int = READ_HEIGHT, pad: float = PAD,
+               pad_along: float | None = None) -> np.ndarray:
+    """The rect's pixels turned level (long side horizontal), with a margin (in line heights; pad_along at
+    the ends, default pad), scaled to height."""
     (cx, cy), (w, h), angle = rect
-    pad = PAD * h
-    w_out, h_out = w + 2 * pad, h + 2 * pad
+    w_out = w + 2 * (pad if pad_along is None else pad_along) * h
+    pad = pad * h
+    h_out = h + 2 * pad
     rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
     rot[0, 2] += w_out / 2 - cx
     rot[1, 2] += h_out / 2 - cy
     line = cv2.warpAffine(gray(image), rot, (int(w_out), int(h_out)), flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE)
-    s = READ_HEIGHT / max(h_out, 1)
+    s = height / max(h_out, 1)
     return cv2.resize(line, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
 
 
