@@ -4,7 +4,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-liberation
 STAMP := $(VENV)/.installed
 
 .PHONY: install system-packages run test test-fast bench clean

@@ -8,9 +8,6 @@ from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 WORK_WIDTH = 620
 MAX_FILL = 0.42           # seals cover 0.2-0.35 of their disc; red photo backdrops around a head 0.45+
-FAINT_SAT = 45            # grainy, lightly pressed stamp ink thins to pink: saturation 45-80
-MIN_ROUND = 0.9           # convex-hull roundness: seals 0.96+, square name stamps about 0.8
-MIN_PAPER = 0.3           # share of plain paper just outside a faint ring (a face in the photo box: 0)
 
 
 def red_mask(bgr: np.ndarray) -> np.ndarray:
@@ -19,14 +16,6 @@ def red_mask(bgr: np.ndarray) -> np.ndarray:
     red_hue = (h <= 10) | (h >= 160)
     # Red ink over white paper is strongly saturated; skin and wood are less so.
     return (red_hue & (s >= 80) & (v >= 70)).astype(np.uint8) * 255
-
-
-def faint_red_mask(bgr: np.ndarray) -> np.ndarray:
-    """Red hue at a lower saturation floor, for unevenly inked, speckled stamps."""
-    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
-    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red_hue = (h <= 10) | (h >= 160)
-    return (red_hue & (s >= FAINT_SAT) & (v >= 70)).astype(np.uint8) * 255
 
 
 def is_colour(bgr: np.ndarray) -> bool:
@@ -49,29 +38,6 @@ def ring_score(mask: np.ndarray, cx: float, cy: float, r: float) -> tuple[float,
         hits += ok
     c = mask[max(0, int(cy - r * 0.3)):int(cy + r * 0.3), max(0, int(cx - r * 0.3)):int(cx + r * 0.3)]
     return hits / len(angles), float((c > 0).mean()) if c.size else 0.0
-
-
-def hull_roundness(blob: np.ndarray) -> float:
-    """4*pi*area/perimeter^2 of the blob's convex hull: 1.0 for a disc, 0.79 for a square (name stamp)."""
-    pts = cv2.findNonZero(blob.astype(np.uint8))
-    if pts is None or len(pts) < 5:
-        return 0.0
-    hull = cv2.convexHull(pts)
-    per = cv2.arcLength(hull, True)
-    return float(4 * np.pi * cv2.contourArea(hull) / per ** 2) if per else 0.0
-
-
-def paper_around(small: np.ndarray, cx: float, cy: float, r: float) -> float:
-    """Share of the band just outside a ring that is plain paper (light and unsaturated)."""
-    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
-    h, w = small.shape[:2]
-    yy, xx = np.ogrid[0:h, 0:w]
-    d = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
-    band = (d >= 1.15 * r) & (d <= 1.45 * r)
-    if not band.any():
-        return 0.0
-    paper = (hsv[..., 1] < 50) & (hsv[..., 2] >= 0.75 * float(np.percentile(hsv[..., 2], 90)))
-    return float(paper[band].mean())
 
 
 def disc_fill(patch: np.ndarray) -> float:
@@ -98,32 +64,9 @@ def check_seal(doc: np.ndarray) -> CheckResult:
     small = white_balance(cv2.resize(doc, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
     if not is_colour(small):
         return _grey_result(small, scale, "图片为黑白/灰度，无法确认红色印章，请上传彩色原件")
-    best = _best_ring(red_mask(small), 5, 1)
-    if not _is_seal(best):
-        # Uneven pressure and grain break the ring up and thin the ink to pink: look again at a lower
-        # saturation, bridging specks (closing) and measuring the ring on a slightly dilated mask. Such a
-        # faint ring must sit on paper, which keeps skin and hair edges in the photo box out.
-        faint = _best_ring(faint_red_mask(small), 7, 3, small)
-        if faint and (best is None or faint[0] > best[0]):
-            best = faint
-    if _is_seal(best):
-        box = [int(v / scale) for v in best[3]]
-        return CheckResult("seal_present", PASS, min(0.97, 0.5 + best[1] / 2), round(best[1], 2), "检测到红色圆形印章", box)
-    if best and best[1] >= 0.5:
-        box = [int(v / scale) for v in best[3]]
-        return CheckResult("seal_present", UNSURE, 0.4, round(best[1], 2), "疑似印章但不完整，请人工核对", box)
-    return _grey_result(small, scale, None)
-
-
-def _is_seal(best) -> bool:
-    return bool(best and best[1] >= 0.7 and best[2] >= 0.04)
-
-
-def _best_ring(mask: np.ndarray, k_close: int, k_dilate: int, paper_of: np.ndarray | None = None):
-    """(score, ring share, centre ink, box) of the most seal-like round red blob, or None."""
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((k_close, k_close), np.uint8))
-    ring_mask = cv2.dilate(mask, np.ones((k_dilate, k_dilate), np.uint8)) if k_dilate > 1 else mask
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed)
+    mask = red_mask(small)
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed)
     best = None
     for i in range(1, n):
         x, y, w, h, area = stats[i]
@@ -131,16 +74,18 @@ def _best_ring(mask: np.ndarray, k_close: int, k_dilate: int, paper_of: np.ndarr
             continue
         if disc_fill(mask[y:y + h, x:x + w]) > MAX_FILL:
             continue                  # a solid red patch (photo backdrop, emblem), not a hollow seal
-        if hull_roundness(labels[y:y + h, x:x + w] == i) < MIN_ROUND:
-            continue                  # a square name stamp: its frame corners fall outside any circle
         cx, cy, r = x + w / 2, y + h / 2, (w + h) / 4
-        if paper_of is not None and paper_around(paper_of, cx, cy, r) < MIN_PAPER:
-            continue
-        ring, centre = ring_score(ring_mask, cx, cy, r)
+        ring, centre = ring_score(mask, cx, cy, r)
         score = ring * 0.8 + min(centre, 0.25)
         if best is None or score > best[0]:
             best = (score, ring, centre, [x, y, w, h])
-    return best
+    if best and best[1] >= 0.7 and best[2] >= 0.04:
+        box = [int(v / scale) for v in best[3]]
+        return CheckResult("seal_present", PASS, min(0.97, 0.5 + best[1] / 2), round(best[1], 2), "检测到红色圆形印章", box)
+    if best and best[1] >= 0.5:
+        box = [int(v / scale) for v in best[3]]
+        return CheckResult("seal_present", UNSURE, 0.4, round(best[1], 2), "疑似印章但不完整，请人工核对", box)
+    return _grey_result(small, scale, None)
 
 
 def _grey_result(small: np.ndarray, scale: float, reason: str | None) -> CheckResult:
