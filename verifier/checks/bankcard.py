@@ -8,12 +8,15 @@ import cv2
 import numpy as np
 
 from verifier import ocr
-from verifier.checks import numberline
+from verifier.checks import emboss, numberline
 from verifier.checks.common import gray, roi
 from verifier.checksums import luhn_valid
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 NUMBER_ROI = (0.03, 0.50, 0.99, 0.80)
+EMBOSS_DIGIT_SHARE = 0.28       # digit height / NUMBER_ROI height on a flattened card
+TRUSTED_VARIANTS = 4            # _variants: polarities and top-hats (one well-formed Luhn-valid read passes),
+PLAIN_VARIANTS = 7              # then colour distance, flattened, colour again (need a second read), relief
 
 
 def _variants(crop: np.ndarray):
@@ -29,6 +32,63 @@ def _variants(crop: np.ndarray):
     yield binar
     yield clahe if light_digits else 255 - clahe
     yield 255 - hat
+    # (TRUSTED_VARIANTS end here.) Colour and brightness relative to the card around the digits: white
+    # foil on a pale card differs in hue more than in brightness, and a strong gradient or shadow across
+    # the card (a grey scan of a two-tone card) defeats the global thresholds above.
+    digit = EMBOSS_DIGIT_SHARE * g.shape[0]
+    yield _colour_distance(cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC), digit)
+    yield _flattened(g, digit)
+    # The colour distance again at another size and background scale: a second, differently wrong look.
+    yield _colour_distance(cv2.resize(crop, None, fx=0.9, fy=0.9, interpolation=cv2.INTER_AREA), 1.5 * digit * 0.75)
+    # Raised digits without foil are the card's colour, seen only by their lit and shadowed edges
+    # (PLAIN_VARIANTS come before these; a relief read must be confirmed by a second read).
+    yield from _relief_variants(g, digit)
+
+
+def _colour_distance(crop: np.ndarray, digit: float) -> np.ndarray:
+    """Dark where the colour (CIELAB) departs from the card's local colour: digits and their edges."""
+    if crop.ndim == 2:
+        crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2LAB).astype(np.float32)
+    d = np.linalg.norm(lab - cv2.GaussianBlur(lab, (0, 0), digit), axis=2)
+    return np.clip(255 - 255 * d / (np.percentile(d, 99) + 1e-6), 0, 255).astype(np.uint8)
+
+
+def _flattened(g: np.ndarray, digit: float) -> np.ndarray:
+    """Printed digits dark on an even light ground: local deviation from the card, in local contrast
+    units; digits are the sparse tail, which settles their polarity."""
+    d = emboss.deviation(g, digit)
+    c = d - d.mean()
+    if float((c ** 3).mean()) > 0:
+        d = -d
+    return np.clip(200 + 60 * d, 0, 255).astype(np.uint8)
+
+
+def _relief_variants(g: np.ndarray, digit: float):
+    """Height maps of embossed digits (see emboss): at 3/4 scale, lightly regularised (also binarised)
+    and more smoothly, then at full scale. RELIEF_SOURCES says which count as one source when voting."""
+    small = cv2.resize(g, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA)
+    sharp, smooth = emboss.relief_views(small, 0.75 * digit, (0.01, 0.05))
+    yield sharp
+    yield cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    yield smooth
+    yield from emboss.relief_views(g, digit, (0.01,))
+
+
+# A height map and its binarisation misread alike, so they are one vote; the other two are one each.
+RELIEF_SOURCES = ((0, 1), (2,), (3,))
+
+
+def _relief_votes(relief: list) -> tuple[Counter, set]:
+    """(votes by source, well-formed numbers) of relief reads (lists of (digits, formed) or sets of
+    whole-line numbers), in _relief_variants order."""
+    votes, formed = Counter(), set()
+    for source in RELIEF_SOURCES:
+        found = [c for i in source if i < len(relief) for c in relief[i]]
+        pairs = [c if isinstance(c, tuple) else (c, True) for c in found]
+        votes.update({d for d, _ in pairs if 16 <= len(d) <= 19})
+        formed |= {d for d, ok in pairs if ok}
+    return votes, formed
 
 
 def candidates(text: str | None) -> list[tuple[str, bool]]:
@@ -58,13 +118,13 @@ def _join(run: list[str]) -> str:
 def _grouped(run: list[str]) -> bool:
     if not 16 <= sum(map(len, run)) <= 19:
         return False
-    if len(run) == 2 and (len(run[0]), len(run[1])) == (6, 13):
-        return True
+    if len(run) == 2 and len(run[0]) == 6 and 10 <= len(run[1]) <= 13:
+        return True           # 6-digit issuer prefix, then the account: 6+10 .. 6+13
     return len(run) >= 4 and all(len(g) == 4 for g in run[:-1]) and 1 <= len(run[-1]) <= 4
 
 
-def read_card_candidates(doc: np.ndarray, max_variants: int = 4) -> list[list[tuple[str, bool]]]:
-    """Candidates per preprocessing; stops once a well-formed Luhn-valid number is read."""
+def read_card_candidates(doc: np.ndarray, max_variants: int = PLAIN_VARIANTS + 4) -> list[list[tuple]]:
+    """Candidates per preprocessing; stops once a number passes (see _passing)."""
     crop, _ = roi(doc, *NUMBER_ROI)
     reads = []
     for i, img in enumerate(_variants(crop)):
@@ -73,29 +133,74 @@ def read_card_candidates(doc: np.ndarray, max_variants: int = 4) -> list[list[tu
         img = cv2.copyMakeBorder(img, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
         # psm 6 (a block): the band also holds the VALID THRU line, which derails single-line mode.
         reads.append(candidates(ocr.ocr_text(img, psm=6, whitelist="0123456789 ", timeout=5)))
-        if any(ok and luhn_valid(d) for d, ok in reads[-1]):
+        if _passing(reads):
             break
+        if len(reads) == PLAIN_VARIANTS and _printed(reads):
+            break                    # the digits read as print: the relief maps are not for this card
     return reads
 
 
+def _votes(reads: list) -> Counter:
+    # Votes count preprocessings, not candidates: one noisy read must not outvote a clean one.
+    return Counter(d for r in reads for d in {d for d, _ in r if 16 <= len(d) <= 19})
+
+
+def _printed(reads: list) -> bool:
+    """Two plain preprocessings read the same well-formed number: the digits are legible as print."""
+    plain = _votes(reads[:PLAIN_VARIANTS])
+    return any(plain[d] >= 2 for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok)
+
+
+def _passing(reads: list) -> list[str]:
+    """Luhn-valid numbers that are well formed in a trusted read or read alike by two trusted ones, or
+    well formed and read alike by two plain preprocessings.
+
+    Relief height maps count only when the plain reads did not agree on a well-formed number (on printed
+    or foiled digits the maps are no better than noise), and then a number must be well formed and read
+    by two of their sources, or by one and a plain read: their misreads repeat across regularisations,
+    and a number a digit short or off still passes Luhn one time in ten."""
+    trusted, plain = _votes(reads[:TRUSTED_VARIANTS]), _votes(reads[:PLAIN_VARIANTS])
+    formed_trusted = {d for r in reads[:TRUSTED_VARIANTS] for d, ok in r if ok}
+    formed_plain = {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok}
+    good = [d for d in plain if luhn_valid(d) and (d in formed_trusted or trusted[d] >= 2
+                                                   or (plain[d] >= 2 and d in formed_plain))]
+    if good or _printed(reads):
+        return good
+    votes, formed = _relief_votes(reads[PLAIN_VARIANTS:])
+    votes += plain                   # a plain read and a relief read that agree are two reads too
+    formed |= formed_plain
+    return [d for d in formed if luhn_valid(d) and votes[d] >= 2]
+
+
 def check_card_number(doc: np.ndarray) -> CheckResult:
+    return read_card(doc)[0]
+
+
+def read_card(doc: np.ndarray) -> tuple[CheckResult, str | None]:
+    """(card_number_valid in the card layout, hint). hint: when unsure, a well-formed Luhn-valid number
+    read only once, which a second, independent read (search_number) may confirm."""
     _, box = roi(doc, *NUMBER_ROI)
     reads = read_card_candidates(doc)
-    # Votes count preprocessings, not candidates: one noisy read must not outvote a clean one.
-    votes = Counter(d for r in reads for d in {d for d, _ in r if 16 <= len(d) <= 19})
+    votes = _votes(reads[:PLAIN_VARIANTS]) + _relief_votes(reads[PLAIN_VARIANTS:])[0]
     formed = {d for r in reads for d, ok in r if ok}
-    good = [d for d in votes if luhn_valid(d) and (d in formed or votes[d] >= 2)]
+    good = _passing(reads)
     if good:
         best = max(good, key=lambda d: (votes[d], d in formed))
         conf = 0.95 if votes[best] >= 2 else 0.9
-        return CheckResult("card_number_valid", PASS, conf, best, "银行卡号校验通过（Luhn）", box)
-    bad = [d for d in votes if votes[d] >= 2 and d in formed]
+        return CheckResult("card_number_valid", PASS, conf, best, "银行卡号校验通过（Luhn）", box), None
+    bad = [d for d in votes if votes[d] >= 2 and d in formed and not luhn_valid(d)]
     if bad:
-        value = max(bad, key=lambda d: votes[d])
-        return CheckResult("card_number_valid", FAIL, 0.8, value, f"银行卡号 {value} 未通过 Luhn 校验，请核对", box)
+        # On a tie the longer number: a block read often drops the last group onto a line of its own.
+        value = max(bad, key=lambda d: (votes[d], len(d)))
+        return CheckResult("card_number_valid", FAIL, 0.8, value, f"银行卡号 {value} 未通过 Luhn 校验，请核对",
+                           box), None
+    # The most repeated well-formed read (Luhn-valid first on a tie: it may be confirmed by a line read),
+    # else the longest digit run. Never a pass by itself.
     seen = [d for r in reads for d, _ in r]
-    value = max(seen, key=len) if seen else None
-    return CheckResult("card_number_valid", UNSURE, 0.3, value, "未能可靠识别银行卡号，请人工核对", box)
+    value = max(formed, key=lambda d: (votes[d], luhn_valid(d), len(d))) if formed else \
+        max(seen, key=len) if seen else None
+    hint = value if value in formed and luhn_valid(value) else None
+    return CheckResult("card_number_valid", UNSURE, 0.3, value, "未能可靠识别银行卡号，请人工核对", box), hint
 
 
 def orientation_score(doc: np.ndarray) -> int:
@@ -237,25 +342,55 @@ def whole_lines(text: str | None) -> list[str]:
     return out
 
 
-def search_number(image: np.ndarray) -> tuple[str, bool, list[int]] | None:
+def _agreed(reads: list[set]) -> bool:
+    return any(n >= 2 for n in Counter(d for r in reads for d in r).values())
+
+
+def _view_reads(view: np.ndarray, hint: str | None = None) -> list[set]:
+    """Whole-line numbers read from each preprocessing of a straightened line, stopping at agreement
+    (with each other, or with hint: a number the card layout read once)."""
+    def read(img):
+        return set(whole_lines(ocr.ocr_text(img, psm=7, whitelist="0123456789 ", timeout=3)))
+
+    def agreed(reads):
+        return _agreed(reads + [{hint}] if hint else reads)
+
+    reads = []
+    for img in _view_variants(view):
+        reads.append(read(img))
+        if not reads[0] or agreed(reads):
+            break                    # no number as printed digits this way up, or two reads agree
+    if agreed(reads):
+        return reads
+    if reads[0]:
+        return reads                 # printed digits read as a number, only not twice alike
+    # Embossed digits without foil: read the relief's height maps. Two of their sources must agree.
+    relief = []
+    for img in _relief_variants(view, view.shape[0] / (1 + 2 * numberline.PAD)):
+        relief.append(read(img))
+        votes, _ = _relief_votes(relief)
+        if any(n >= 2 for n in votes.values()) or hint in votes:
+            break
+    votes, _ = _relief_votes(relief)
+    both = {d for d, n in votes.items() if n >= 2}
+    return [both, both, {hint} & set(votes)]   # read by two relief sources: two agreeing reads
+
+
+def search_number(image: np.ndarray, hint: str | None = None) -> tuple[str, bool, list[int]] | None:
     """(digits, Luhn valid, axis-aligned box in image pixels) of a card-number line found anywhere, or None.
 
     Only a well-formed number that is a whole line and that two of three preprocessings of the same view
     read identically is returned: one misread digit must neither pass a bad card nor fail a good one.
+    hint, a well-formed number the card layout read once, counts as one such read: two pipelines (block
+    and line reads, different crops and preprocessing) rarely make the same misread.
     """
     agreed_bad = None
     for rect, light in line_candidates(image):
         for view in _line_views(image, rect, light):
-            reads = []
-            for img in _view_variants(view):
-                reads.append(set(whole_lines(ocr.ocr_text(img, psm=7, whitelist="0123456789 ", timeout=3))))
-                if not reads[0]:
-                    break                    # not a card number this way up
-                votes = Counter(d for r in reads for d in r)
-                agreed = [d for d, n in votes.items() if n >= 2]
-                if agreed:
-                    break
+            reads = _view_reads(view, hint)
             votes = Counter(d for r in reads for d in r)
+            if hint in votes:
+                votes[hint] += 1
             agreed = [d for d, n in votes.most_common() if n >= 2]
             good = [d for d in agreed if luhn_valid(d)]
             if good:
@@ -265,9 +400,9 @@ def search_number(image: np.ndarray) -> tuple[str, bool, list[int]] | None:
     return agreed_bad
 
 
-def number_anywhere(image: np.ndarray) -> CheckResult | None:
+def number_anywhere(image: np.ndarray, hint: str | None = None) -> CheckResult | None:
     """card_number_valid from search_number (box in image pixels), or None when no line reads well."""
-    found = search_number(image)
+    found = search_number(image, hint)
     if found is None:
         return None
     value, ok, box = found
