@@ -167,14 +167,26 @@ def check_name_from_number(image: np.ndarray, rect, expected: str | None) -> Che
     region = numberline.region_from_line(image, rect, fx0, fy0, fx1, fy1)
     s = NUMBER_LENGTH / max(rect[1][0], 1)
     region = cv2.resize(region, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-    for top, bottom in namematch.text_rows(region, min_height=20)[:6]:
-        pad = max(10, (bottom - top) * 2 // 3)
-        top, bottom = max(0, top - pad), min(region.shape[0], bottom + pad)
+    for top, bottom in _name_windows(namematch.text_rows(region, min_height=20)[:6], region.shape[0]):
         box = numberline.region_box(rect, fx0, fy0 + top / NUMBER_LENGTH, fx1, fy0 + bottom / NUMBER_LENGTH)
         result = match_name_in_roi(region[top:bottom], box, expected)
         if result.status == PASS:
             return result
     return None
+
+
+NAME_HEIGHT = 40         # the name's ink height in the region scaled to NUMBER_LENGTH
+
+
+def _name_windows(rows, height: int):
+    """Crops to try for each text row, padded. A row much taller than a name line is the name merged with
+    the card's tilted edge or the desk above it: windows of one line's height from its bottom up follow."""
+    for top, bottom in rows:
+        pad = max(10, (bottom - top) * 2 // 3)
+        yield max(0, top - pad), min(height, bottom + pad)
+        if bottom - top > 1.75 * NAME_HEIGHT:
+            for end in range(bottom, top + NAME_HEIGHT, -NAME_HEIGHT * 3 // 8)[:4]:
+                yield max(0, end - NAME_HEIGHT * 11 // 8), min(height, end + 12)
 
 
 def match_name_in_roi(crop: np.ndarray, box, expected: str | None, psm: int = 7) -> CheckResult:

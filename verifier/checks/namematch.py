@@ -7,6 +7,8 @@ A fail needs a cell that clearly looks like another character, or clearly more o
 """
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 
@@ -228,12 +230,14 @@ def find_label(band: np.ndarray, label: str, min_similarity: float = 0.6) -> int
 
 
 def clean_hit(text: str, expected: str) -> bool:
-    """expected occurs in text (whitespace ignored) not followed by another Chinese character: 王伟 is not 王伟明."""
-    flat = "".join(text.split())
-    start = flat.find(expected)
-    while start >= 0:
-        nxt = flat[start + len(expected):start + len(expected) + 1]
-        if not ("\u4e00" <= nxt <= "\u9fff"):
-            return True
-        start = flat.find(expected, start + 1)
+    """expected occurs in text (whitespace ignored) not followed by another Chinese character: 王伟 is not 王伟明.
+    A wide gap (three or more spaces: the next field of a form row) ends the name like punctuation does."""
+    for part in re.split(r"\s{3,}", text):
+        flat = "".join(part.split())
+        start = flat.find(expected)
+        while start >= 0:
+            nxt = flat[start + len(expected):start + len(expected) + 1]
+            if not ("\u4e00" <= nxt <= "\u9fff"):
+                return True
+            start = flat.find(expected, start + 1)
     return False

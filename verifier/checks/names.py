@@ -7,9 +7,9 @@ import re
 import cv2
 import numpy as np
 
-from verifier import ocr
+from verifier import ocr, textdir
 from verifier.checks import namematch
-from verifier.checks.common import CJK, flatten, gray, ink_columns, remove_rules
+from verifier.checks.common import CJK, flatten, gray, ink_columns, remove_rules, runs
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 # Labels after which the holder's name is printed on these documents.
@@ -50,18 +50,29 @@ def check_name_on_page(doc: np.ndarray, lines, expected: str | None) -> CheckRes
     # heading), so a line that does not verify is no reason to stop: the holder's line may come later.
     # Only a pass ends the search; otherwise the first fail (visible evidence) or the first unsure stands.
     fallback = None
-    for text, box in itertools.chain(rows, _own_lines(doc, scale, rows)):
+    page = _processed(doc, scale)
+    for text, box in itertools.chain(rows, _own_lines(page, rows)):
         if namematch.clean_hit(text, expected):
             return CheckResult("name_match", PASS, 0.9, expected, "文件中姓名与名单一致", _page_box(box, scale))
         flat = re.sub(r"\s+", "", text)
         label = find_label_text(flat)
         if label:
-            result = _verify_labelled(doc, box, scale, label, flat, expected)
+            result = _verify_labelled(doc, box, scale, label, flat, expected, page)
+            if result is not None and result.status == FAIL and _someone_elses(flat, label):
+                result = None              # 校（院）长姓名 蓝天: another person's name, no evidence either way
             if result is not None and result.status == PASS:
                 return result
             if result is not None and (fallback is None or fallback.status == UNSURE and result.status == FAIL):
                 fallback = result
     return fallback or CheckResult("name_match", UNSURE, 0.3, None, "未在文件中找到名单姓名，请人工核对", None)
+
+
+def _someone_elses(flat: str, label: str) -> bool:
+    """The label names another person's field (校长姓名, 家长姓名, 负责人姓名): a Chinese character other
+    than the end of a holder's label (学生姓名, 申请人姓名) stands right before it."""
+    at = flat.find(label)
+    before = flat[at - 1:at] if at > 0 else ""
+    return bool(CJK.fullmatch(before)) and before not in "生人"
 
 
 def find_label_text(flat: str) -> str | None:
@@ -77,27 +88,64 @@ def find_label_text(flat: str) -> str | None:
     return next((lb for lb in NAME_LABELS if re.search(re.escape(lb[-1]) + "[:：;；]", flat)), None)
 
 
-def _own_lines(doc: np.ndarray, scale: float, rows, limit: int = 14):
-    """Lines the page read missed (chi_sim page segmentation drops some), read one by one, lazily."""
-    g = remove_rules(flatten(cv2.resize(gray(doc), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
+def _processed(doc: np.ndarray, scale: float) -> np.ndarray:
+    """The page as page_lines reads it: scaled, light evened out, table rules painted white."""
+    return remove_rules(flatten(cv2.resize(gray(doc), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
+
+
+def _own_lines(g: np.ndarray, rows, limit: int = 24):
+    """Lines read one by one, lazily: first those the page read missed (chi_sim page segmentation drops
+    some), then those it read as part of a taller block (a table row read together with its rules or the
+    next row comes out as garbage)."""
     covered = [(y, y + h) for _, (x, y, w, h) in rows]
     # Rows by ink against the local background, short gaps bridged: a short line (姓名：许雪) is faint in a
     # page-wide profile and would be cut in half.
-    for top, bottom in namematch.text_rows(g, min_height=max(8, g.shape[0] // 150))[:limit]:
-        if any(a <= (top + bottom) / 2 <= b for a, b in covered):
-            continue
+    found = _page_rows(g)[:limit]
+    missed = [r for r in found if not any(a <= (r[0] + r[1]) / 2 <= b for a, b in covered)]
+    merged = [r for r in found if r not in missed]
+    for top, bottom in missed + merged:
         pad = (bottom - top) // 3          # Tesseract reads nothing from a crop cut tight to the ink
         top, bottom = max(0, top - pad), min(g.shape[0], bottom + pad)
         x0, x1 = ink_columns(g[top:bottom])
         yield read_line(g[top:bottom, x0:x1]), (x0, top, x1 - x0, bottom - top)
 
 
+def _page_rows(g: np.ndarray) -> list[tuple[int, int]]:
+    """(top, bottom) of the text rows of a page, from glyph-sized ink only: a photo or seal beside a table
+    would otherwise join all the rows it spans into one. Falls back to the plain ink profile."""
+    mask = textdir.ink(g)
+    s = mask.shape[0] / g.shape[0]
+    profile = mask.mean(axis=1)
+    rows = [(int(a / s), int(b / s)) for a, b in runs(profile > max(0.004, profile.max() * 0.05))
+            if (b - a) / s >= 8]
+    return rows or namematch.text_rows(g, min_height=max(8, g.shape[0] // 150))
+
+
 def _page_box(box, scale: float) -> list[int]:
     return [int(v / scale) for v in box]
 
 
-def _verify_labelled(doc, box, scale, label: str, flat: str, expected: str) -> CheckResult | None:
-    """Check the characters printed after the label on this line, cell by cell."""
+def _verify_labelled(doc, box, scale, label: str, flat: str, expected: str,
+                     page: np.ndarray | None = None) -> CheckResult | None:
+    """Check the characters printed after the label on this line, cell by cell. page: the processed page
+    (see _processed), tried last: shading of a label cell or uneven light spoils the ink of the raw crop."""
+    result = _verify_labelled_raw(doc, box, scale, label, expected)
+    if result is not None and result.status == PASS or page is None:
+        return result
+    x, y, w, h = box
+    pad = h // 3
+    crop = page[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
+    if crop.size == 0:
+        return result
+    row_box = _page_box([max(0, x - pad), max(0, y - pad), crop.shape[1], crop.shape[0]], scale)
+    again = _verify_row(crop, row_box, label, expected)
+    if again is not None and (again.status == PASS or result is None or result.status == UNSURE
+                              and again.status == FAIL):
+        result = again
+    return result
+
+
+def _verify_labelled_raw(doc, box, scale, label: str, expected: str) -> CheckResult | None:
     x, y, w, h = _page_box(box, scale)
     pad = h // 3
     crop = doc[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
