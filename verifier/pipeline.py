@@ -8,7 +8,16 @@ import cv2
 import numpy as np
 
 from verifier import document, geometry
-from verifier.checks import bankcard, cardfind, idcard, names, numberline, photo, seal, validity
+from verifier.checks import (
+    bankcard,
+    cardfind,
+    idcard,
+    names,
+    numberline,
+    photo,
+    seal,
+    validity,
+)
 from verifier.checks.readable import check_readable
 from verifier.io import UnreadableError, load_image
 from verifier.result import FAIL, PASS, UNSURE, CheckResult, DocImage
@@ -70,27 +79,9 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     first, hint = bankcard.read_card(doc.doc)
     result = _in_original(doc, [first])
     if result[0].status != PASS:
-        # A card scanned on an A4 flatbed or lying on a sheet: the outline finder took the page. Flatten
-        # each card-shaped region that stands out from the page and read it in the card layout.
-        h, w = doc.doc.shape[:2]
-        corners = np.array([[[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]], np.float64)
-        located = corners[0] if doc.to_original is None else cv2.perspectiveTransform(corners, doc.to_original)[0]
-        for quad in cardfind.card_quads(doc.original):
-            if cardfind.same_region(quad, located):
-                continue             # the card the outline finder found: already read
-            flat, to_original = geometry.warp(doc.original, quad, document.CARD)
-            card = document.orient(DocImage(original=doc.original, doc=flat, to_original=to_original,
-                                            notes=doc.notes), bankcard.orientation_score, 20, floor=10)
-            read, card_hint = bankcard.read_card(card.doc)
-            again = _in_original(card, [read])
-            # An unsure read of the flattened card still replaces an unsure one without a whole number:
-            # it is what the reviewer is shown.
-            longer = len(again[0].value or "") >= 16 > len(result[0].value or "")
-            if again[0].status == PASS or (again[0].status == FAIL and result[0].status == UNSURE) \
-                    or (again[0].status == UNSURE and result[0].status == UNSURE and longer):
-                result, hint = again, card_hint or hint
-            if result[0].status == PASS:
-                return result
+        result, hint = _cards_on_page(doc, result, hint)
+        if result[0].status == PASS:
+            return result
         # The outline missed or cut the card, or the number was misread in the card layout: look for the
         # number line anywhere in the photo, at any angle. It only answers on two agreeing reads, so a
         # pass needs a Luhn-valid number read twice (a single well-formed read in the card layout, the
@@ -99,6 +90,32 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
         if found is not None and (found.status == PASS or result[0].status == UNSURE):
             result = [found]
     return result
+
+
+def _cards_on_page(doc: DocImage, result: list[CheckResult], hint: str | None
+                   ) -> tuple[list[CheckResult], str | None]:
+    """A card scanned on an A4 flatbed or lying on a sheet: the outline finder took the page. Flatten
+    each card-shaped region that stands out from the page and read it in the card layout."""
+    h, w = doc.doc.shape[:2]
+    corners = np.array([[[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]], np.float64)
+    located = corners[0] if doc.to_original is None else cv2.perspectiveTransform(corners, doc.to_original)[0]
+    for quad in cardfind.card_quads(doc.original):
+        if cardfind.same_region(quad, located):
+            continue             # the card the outline finder found: already read
+        flat, to_original = geometry.warp(doc.original, quad, document.CARD)
+        card = document.orient(DocImage(original=doc.original, doc=flat, to_original=to_original,
+                                        notes=doc.notes), bankcard.orientation_score, 20, floor=10)
+        read, card_hint = bankcard.read_card(card.doc)
+        again = _in_original(card, [read])
+        # An unsure read of the flattened card still replaces an unsure one without a whole number:
+        # it is what the reviewer is shown.
+        longer = len(again[0].value or "") >= 16 > len(result[0].value or "")
+        if again[0].status == PASS or (again[0].status == FAIL and result[0].status == UNSURE) \
+                or (again[0].status == UNSURE and result[0].status == UNSURE and longer):
+            result, hint = again, card_hint or hint
+        if result[0].status == PASS:
+            break
+    return result, hint
 
 
 def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
