@@ -20,10 +20,8 @@ OCR_WIDTH = 1400
 def page_lines(doc: np.ndarray, timeout: float = 20) -> tuple[list, float, float] | None:
     """Tesseract's text lines of the page (boxes in the scaled page), the scale applied and the mean word
     confidence, or None."""
-    g = gray(doc)
-    scale = min(1.0, OCR_WIDTH / g.shape[1])
-    g = remove_rules(flatten(cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)))
-    found = ocr.ocr_lines_conf(g, lang="chi_sim", psm=6, timeout=timeout)
+    scale = min(1.0, OCR_WIDTH / doc.shape[1])
+    found = ocr.ocr_lines_conf(_processed(doc, scale), lang="chi_sim", psm=6, timeout=timeout)
     return None if found is None else (found[0], scale, found[1])
 
 

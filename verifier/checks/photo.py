@@ -98,7 +98,3 @@ def check_photo(doc: np.ndarray) -> CheckResult:
         return CheckResult("photo_present", PASS, 0.9, True, "照片框内检测到人像照片", [rx + x, ry + y, w, h])
     box = [rx, ry, rw, rh]
     return CheckResult("photo_present", FAIL, 0.8, False, "照片框内未检测到人像照片（空白或非人像）", box)
-
-
-def has_face(doc: np.ndarray) -> bool:
-    return bool(faces_in_box(doc)[0])

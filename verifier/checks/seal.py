@@ -166,6 +166,11 @@ def _without_lines(mask: np.ndarray) -> np.ndarray:
 BINS = 72                # angular bins for ring coverage (5 degrees)
 
 
+def _shrink(m: np.ndarray | None) -> float:
+    """The most m shrinks a distance: how far to reach in the image to cover a radius in the mapped circle."""
+    return float(min(np.linalg.svd(m, compute_uv=False))) if m is not None else 1.0
+
+
 def _polar(mask: np.ndarray, cx: float, cy: float, reach: float, m: np.ndarray | None):
     """(distance, angle bin) of the mask's pixels within reach of (cx, cy); m maps an ellipse to a circle."""
     x0, y0 = max(0, int(cx - reach)), max(0, int(cy - reach))
@@ -182,7 +187,7 @@ def seal_profile(red: np.ndarray, ink: np.ndarray, cx: float, cy: float, r: floa
     coverage of the ring, of the bands outside it and of the lettering band inside it; ink density in the
     centre (the star), in the band between star and lettering and in the lettering; the share of all ink
     on the ring that is red."""
-    reach = 1.55 * r / (min(np.linalg.svd(m, compute_uv=False)) if m is not None else 1)
+    reach = 1.55 * r / _shrink(m)
     d, ang = _polar(red, cx, cy, reach, m)
     d = d / r
     area_scale = abs(np.linalg.det(m)) if m is not None else 1.0     # pixels are sparser where m stretches
@@ -204,7 +209,7 @@ def seal_profile(red: np.ndarray, ink: np.ndarray, cx: float, cy: float, r: floa
 def outer_ring(red: np.ndarray, cx: float, cy: float, r: float, m: np.ndarray | None = None) -> float | None:
     """Radius of the outermost closed red ring near a circle found at radius r (the circle search may lock
     on an inner ring or the lettering), or None."""
-    reach = 1.6 * r / (min(np.linalg.svd(m, compute_uv=False)) if m is not None else 1)
+    reach = 1.6 * r / _shrink(m)
     d, ang = _polar(red, cx, cy, reach, m)
     for rho in np.arange(1.5 * r, 0.7 * r, -max(1.0, 0.02 * r)):
         sel = np.abs(d - rho) <= max(1.5, 0.035 * rho)
@@ -275,7 +280,7 @@ def _seal_at(red, ink, cx: float, cy: float, r: float, m):
     p = seal_profile(red, ink, cx, cy, r, m)
     if not is_seal(p):
         return None
-    reach = r / (min(np.linalg.svd(m, compute_uv=False)) if m is not None else 1)
+    reach = r / _shrink(m)
     return (cx, cy, r, p) if straight_sides(red, cx, cy, reach) < 2 else None
 
 
