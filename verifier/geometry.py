@@ -220,9 +220,11 @@ def warp(image: np.ndarray, quad: np.ndarray, size: tuple[int, int]) -> tuple[np
     Returns the warped image and the homography from warped pixels back to original pixels.
     """
     w, h = size
-    top = np.linalg.norm(quad[1] - quad[0])
-    left = np.linalg.norm(quad[3] - quad[0])
-    if (top >= left) != (w >= h):
+    # Opposite sides averaged: under strong perspective the near side of a page standing upright can be
+    # as long as its (far) top edge.
+    across = np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])
+    down = np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])
+    if (across >= down) != (w >= h):
         quad = np.roll(quad, 1, axis=0)   # document lies on its side; 90 vs 270 is settled later
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
