@@ -23,6 +23,10 @@ def locate(image: np.ndarray, kind: str) -> DocImage:
     if quad is None:
         quad = geometry.full_quad(image)
         notes.append("未找到文件边缘，按整幅图片处理")
+        if size == A4:
+            # The page is somewhere in the photo: squeezing the whole photo into A4 proportions would stretch
+            # the seal into an ellipse and the face out of shape. Keep the photo's proportions, page-wise up.
+            size = tuple(sorted(_own_size(quad)))
     if size is None:
         size = _own_size(quad)
     doc, to_original = geometry.warp(image, quad, size)

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from verifier import pipeline
+from verifier import document, geometry, pipeline
 from verifier.checks import photo, seal
 from verifier.synth import common, pages
 
@@ -183,3 +183,29 @@ def test_face_centre_edges_are_compared_at_one_size():
     for y in range(4, 40, 5):
         cv2.putText(text, "WMWMW", (0, y), cv2.FONT_HERSHEY_PLAIN, 0.6, 20, 1)
     assert not photo._face_like(text, (0, 0, 40, 40))
+
+
+
+def test_photo_without_an_outline_keeps_its_proportions():
+    """No page outline found in a landscape photo: the whole photo becomes the document, turned page-wise up
+    but not squeezed into A4 proportions, so a round seal stays round (an ellipse 1.26 times taller than
+    wide before, which the circle search at seal size misses)."""
+    photo_img = np.full((1400, 2490, 3), 236, np.uint8)
+    cv2.circle(photo_img, (1200, 700), 60, (40, 40, 200), 4)
+    assert geometry.find_quad(photo_img, 1240 / 1754) is None
+    doc = document.locate(photo_img, "application_form")
+    h, w = doc.doc.shape[:2]
+    assert h > w and abs(h / w - 2490 / 1400) < 0.01
+    ys, xs = np.nonzero(doc.doc[..., 2].astype(int) - doc.doc[..., 0] > 100)
+    assert abs((xs.max() - xs.min()) / (ys.max() - ys.min()) - 1) < 0.03
+    # A seal on such a page is found in the upload, where the reviewer sees it.
+    page = _ink(_page(), _seal_mask(125), (900, 1330), PINK, 0.85)
+    desk = np.random.default_rng(5).normal(236, 2.0, (1400, 2490, 3))
+    small = np.asarray(page.resize((760, 1075)).rotate(8, expand=True, fillcolor=(236, 236, 236)), np.float32)
+    desk[100:100 + small.shape[0], 500:500 + small.shape[1]] = small
+    img = _bgr(Image.fromarray(np.clip(desk, 0, 255).astype(np.uint8)))
+    assert geometry.find_quad(img, 1240 / 1754) is None
+    found = {c.name: c for c in pipeline.run_checks(img, "application_form")}["seal_present"]
+    assert found.status == "pass"
+    x, y, bw, bh = found.box
+    assert 500 < x + bw / 2 < 500 + small.shape[1] and 100 < y + bh / 2 < 100 + small.shape[0]
