@@ -15,31 +15,35 @@ from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 NUMBER_ROI = (0.03, 0.50, 0.99, 0.80)
 EMBOSS_DIGIT_SHARE = 0.28       # digit height / NUMBER_ROI height on a flattened card
-TRUSTED_VARIANTS = 4            # _variants: polarities and top-hats (one well-formed Luhn-valid read passes),
-PLAIN_VARIANTS = 7              # then colour distance, flattened, colour again (need a second read), relief
+TRUSTED_VARIANTS = 4            # _variants: polarities and top-hats, then colour distance, flattened and
+PLAIN_VARIANTS = 7              # colour again (two of these read alike pass), then relief
+POLARITY_TWINS = {2: 0}         # _variants index -> the index it repeats in the other polarity
 
 
 def _variants(crop: np.ndarray):
-    """Embossed digits can be lighter or darker than the card; try both polarities and a top-hat."""
+    """Embossed digits can be lighter or darker than the card; try both polarities and a top-hat. Each
+    view with its digits dark has dotted zeros cleared (see undotted)."""
     g = gray(crop)
     g = cv2.resize(g, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC)
+    digit = EMBOSS_DIGIT_SHARE * g.shape[0]
     clahe = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(2, 8)).apply(g)
     light_digits = float(np.percentile(g, 95)) - float(np.median(g)) > float(np.median(g)) - float(np.percentile(g, 5))
-    yield 255 - clahe if light_digits else clahe
+    yield undotted(255 - clahe if light_digits else clahe, digit)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25))
     hat = cv2.morphologyEx(g, cv2.MORPH_TOPHAT if light_digits else cv2.MORPH_BLACKHAT, kernel)
     _, binar = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    yield binar
+    yield undotted(binar, digit)
     yield clahe if light_digits else 255 - clahe
-    yield 255 - hat
+    yield undotted(255 - hat, digit)
     # (TRUSTED_VARIANTS end here.) Colour and brightness relative to the card around the digits: white
     # foil on a pale card differs in hue more than in brightness, and a strong gradient or shadow across
     # the card (a grey scan of a two-tone card) defeats the global thresholds above.
-    digit = EMBOSS_DIGIT_SHARE * g.shape[0]
-    yield _colour_distance(cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC), digit)
-    yield _flattened(g, digit)
+    yield undotted(_colour_distance(cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC), digit),
+                   digit)
+    yield undotted(_flattened(g, digit), digit)
     # The colour distance again at another size and background scale: a second, differently wrong look.
-    yield _colour_distance(cv2.resize(crop, None, fx=0.9, fy=0.9, interpolation=cv2.INTER_AREA), 1.5 * digit * 0.75)
+    yield undotted(_colour_distance(cv2.resize(crop, None, fx=0.9, fy=0.9, interpolation=cv2.INTER_AREA),
+                                    1.5 * digit * 0.75), 0.75 * digit)
     # Raised digits without foil are the card's colour, seen only by their lit and shadowed edges
     # (PLAIN_VARIANTS come before these; a relief read must be confirmed by a second read).
     yield from _relief_variants(g, digit)
@@ -68,11 +72,32 @@ def _relief_variants(g: np.ndarray, digit: float):
     """Height maps of embossed digits (see emboss): at 3/4 scale, lightly regularised (also binarised)
     and more smoothly, then at full scale. RELIEF_SOURCES says which count as one source when voting."""
     small = cv2.resize(g, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA)
-    sharp, smooth = emboss.relief_views(small, 0.75 * digit, (0.01, 0.05))
+    sharp, smooth = (undotted(v, 0.75 * digit) for v in emboss.relief_views(small, 0.75 * digit, (0.01, 0.05)))
     yield sharp
     yield cv2.threshold(sharp, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     yield smooth
-    yield from emboss.relief_views(g, digit, (0.01,))
+    yield from (undotted(v, digit) for v in emboss.relief_views(g, digit, (0.01,)))
+
+
+def undotted(img: np.ndarray, digit: float) -> np.ndarray:
+    """Dark digits on light with the dot inside a zero's counter removed: embossing faces (DejaVu Sans
+    Mono) dot their zeros, and Tesseract reads a dotted zero as 9 or 8 about as often as 0. A dot is a
+    small dark blob alone in a small enclosed hole; the counters of 6, 8 and 9 hold no ink. (Light digits
+    on dark, the card mostly ink, are left alone: there the counters are what lies inside the holes.)"""
+    _, ink = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if cv2.countNonZero(ink) > ink.size / 2:
+        return img
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return img
+    dots = []
+    for i, (_, _, _, hole) in enumerate(hierarchy[0]):
+        if hole < 0 or hierarchy[0][hole][3] < 0:
+            continue                 # not inside a hole of an ink blob
+        _, _, w, h = cv2.boundingRect(contours[i])
+        if max(w, h) < 0.3 * digit and cv2.contourArea(contours[hole]) < 0.5 * digit * digit:
+            dots.append(contours[i])
+    return cv2.drawContours(img.copy(), dots, -1, 255, thickness=cv2.FILLED) if dots else img
 
 
 # A height map and its binarisation misread alike, so they are one vote; the other two are one each.
@@ -135,41 +160,64 @@ def read_card_candidates(doc: np.ndarray, max_variants: int = PLAIN_VARIANTS + 4
         reads.append(candidates(ocr.ocr_text(img, psm=6, whitelist="0123456789 ", timeout=5)))
         if _passing(reads):
             break
-        if len(reads) == PLAIN_VARIANTS and _printed(reads):
+        printed = _printed(reads) if len(reads) == PLAIN_VARIANTS else set()
+        if printed and not _may_lack_digit(printed):
             break                    # the digits read as print: the relief maps are not for this card
     return reads
 
 
 def _votes(reads: list) -> Counter:
-    # Votes count preprocessings, not candidates: one noisy read must not outvote a clean one.
-    return Counter(d for r in reads for d in {d for d, _ in r if 16 <= len(d) <= 19})
+    """Votes count sources, not candidates: one noisy read must not outvote a clean one. The two
+    polarities of the CLAHE view are one source: Tesseract binarises both alike and repeats its misread."""
+    sources: dict[int, set] = {}
+    for i, r in enumerate(reads):
+        sources.setdefault(POLARITY_TWINS.get(i, i), set()).update(d for d, _ in r if 16 <= len(d) <= 19)
+    return Counter(d for s in sources.values() for d in s)
 
 
-def _printed(reads: list) -> bool:
-    """Two plain preprocessings read the same well-formed number: the digits are legible as print."""
+def _printed(reads: list) -> set[str]:
+    """Well-formed numbers two plain preprocessings read alike: the digits are legible as print."""
     plain = _votes(reads[:PLAIN_VARIANTS])
-    return any(plain[d] >= 2 for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok)
+    return {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok and plain[d] >= 2}
+
+
+def _may_lack_digit(printed: set[str]) -> bool:
+    """An agreed printed number fails Luhn and has room for one more digit: see _digit_dropped."""
+    return any(len(p) < 19 and not luhn_valid(p) for p in printed)
+
+
+def _digit_dropped(printed: set[str], relief: set[str]) -> set[str]:
+    """The relief numbers that are a printed (agreed, Luhn-failing) number with one digit put back.
+
+    Raised digits under blur can read as print with a narrow digit lost at a group gap (621695 0568...
+    read 621695 568...): the relief maps then read it whole. Only that repair may overrule the plain
+    agreement; a relief read that changes a printed digit is no better than noise."""
+    return {r for r in relief for p in printed if len(r) == len(p) + 1 and not luhn_valid(p)
+            and any(r[:i] + r[i + 1:] == p for i in range(len(r)))}
 
 
 def _passing(reads: list) -> list[str]:
-    """Luhn-valid numbers that are well formed in a trusted read or read alike by two trusted ones, or
-    well formed and read alike by two plain preprocessings.
+    """Luhn-valid numbers read alike by two plain preprocessings and well formed in one of them. A single
+    read never passes: one misread digit of a card that fails Luhn passes it one time in ten; and a run
+    of digits that is not grouped like a card number (6220 5277 507 6727 127) is a misread however often
+    it repeats.
 
     Relief height maps count only when the plain reads did not agree on a well-formed number (on printed
-    or foiled digits the maps are no better than noise), and then a number must be well formed and read
-    by two of their sources, or by one and a plain read: their misreads repeat across regularisations,
-    and a number a digit short or off still passes Luhn one time in ten."""
-    trusted, plain = _votes(reads[:TRUSTED_VARIANTS]), _votes(reads[:PLAIN_VARIANTS])
-    formed_trusted = {d for r in reads[:TRUSTED_VARIANTS] for d, ok in r if ok}
+    or foiled digits the maps are no better than noise; see _digit_dropped for the one exception), and
+    then a number must be well formed and read by two of their sources, or by one and a plain read: their
+    misreads repeat across regularisations, and a number a digit short or off still passes Luhn one time
+    in ten."""
+    plain = _votes(reads[:PLAIN_VARIANTS])
     formed_plain = {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok}
-    good = [d for d in plain if luhn_valid(d) and (d in formed_trusted or trusted[d] >= 2
-                                                   or (plain[d] >= 2 and d in formed_plain))]
-    if good or _printed(reads):
+    good = [d for d in plain if luhn_valid(d) and d in formed_plain and plain[d] >= 2]
+    printed = _printed(reads)
+    if good or (printed and not _may_lack_digit(printed)):
         return good
     votes, formed = _relief_votes(reads[PLAIN_VARIANTS:])
     votes += plain                   # a plain read and a relief read that agree are two reads too
     formed |= formed_plain
-    return [d for d in formed if luhn_valid(d) and votes[d] >= 2]
+    relief = {d for d in formed if luhn_valid(d) and votes[d] >= 2}
+    return sorted(_digit_dropped(printed, relief) if printed else relief)
 
 
 def check_card_number(doc: np.ndarray) -> CheckResult:
@@ -186,8 +234,7 @@ def read_card(doc: np.ndarray) -> tuple[CheckResult, str | None]:
     good = _passing(reads)
     if good:
         best = max(good, key=lambda d: (votes[d], d in formed))
-        conf = 0.95 if votes[best] >= 2 else 0.9
-        return CheckResult("card_number_valid", PASS, conf, best, "银行卡号校验通过（Luhn）", box), None
+        return CheckResult("card_number_valid", PASS, 0.95, best, "银行卡号校验通过（Luhn）", box), None
     bad = [d for d in votes if votes[d] >= 2 and d in formed and not luhn_valid(d)]
     if bad:
         # On a tie the longer number: a block read often drops the last group onto a line of its own.
@@ -215,7 +262,7 @@ def orientation_score(doc: np.ndarray) -> int:
 # The number line found anywhere in the photo: the fallback when the outline missed the card, cut it, or
 # took in the desk, so the number is not in NUMBER_ROI of either half turn. Digit groups are found as
 # blobs and chained along their common axis (any angle), each chain is straightened and read both ways up.
-SEARCH_LONG_SIDE = 800
+SEARCH_LONG_SIDES = (800, 1400)  # a card small in a large photo has digits too small to blob at 800
 GROUP_HEIGHT = (6, 60)          # px at the search size
 GROUP_ASPECT = (1.0, 12.0)      # one group: 1-4 digits, or the 13 of a 6+13 split
 LINE_ASPECT = (8.0, 34.0)       # a whole 16-19 digit line with its group gaps
@@ -223,10 +270,11 @@ MAX_LINES = 6
 LINE_READ_HEIGHT = 60
 
 
-def line_candidates(image: np.ndarray) -> list[tuple[tuple, bool]]:
-    """(rotated rect in image pixels, light digits) of chains of digit-group blobs, likeliest first."""
+def line_candidates(image: np.ndarray, long_side: int = SEARCH_LONG_SIDES[0]) -> list[tuple[tuple, bool]]:
+    """(rotated rect in image pixels, light digits) of chains of digit-group blobs, likeliest first,
+    searched on a copy scaled to long_side."""
     g = gray(image)
-    scale = min(1.0, SEARCH_LONG_SIDE / max(g.shape[:2]))
+    scale = min(1.0, long_side / max(g.shape[:2]))
     small = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else g
     found = []
     for light in (True, False):       # embossed digits: silver or white foil, or dark on a light card
@@ -257,6 +305,12 @@ def _inside(rect, other) -> bool:
     d = np.array([cx - ox, cy - oy])
     across, along = d @ np.array([-np.sin(a), np.cos(a)]), d @ np.array([np.cos(a), np.sin(a)])
     return abs(across) < 0.6 * h and abs(along) < length / 2
+
+
+def _same_chain(rect, other) -> bool:
+    """Same place, length and angle: straightened alike, so reading it again gives nothing new."""
+    turn = abs((rect[2] - other[2] + 90) % 180 - 90)
+    return _inside(rect, other) and 0.85 < rect[1][0] / other[1][0] < 1.15 and turn < 1.5
 
 
 def _group_blobs(mask: np.ndarray) -> list[tuple]:
@@ -312,16 +366,18 @@ def _chains(blobs: list[tuple]) -> list[tuple[tuple, float]]:
 
 
 def _line_views(image: np.ndarray, rect, light: bool):
-    """The straightened line with its digits dark, upright and turned half round; first with a short reach
-    past the chain's ends, then a long one. A lone last digit (the 1 of 6222 0292 5959 2201 1) is too
-    narrow to count as a group blob, and a chain can stop a group short (glare); but the long reach also
-    takes in the card edge and the desk, which Tesseract now and then reads as one more digit."""
+    """(grey, colour) straightened line, the grey with its digits dark, upright and turned half round;
+    first with a short reach past the chain's ends, then a long one. A lone last digit (the 1 of 6222 0292
+    5959 2201 1) is too narrow to count as a group blob, and a chain can stop a group short (glare); but the
+    long reach also takes in the card edge and the desk, which Tesseract now and then reads as one more
+    digit."""
     for pad_along in (1.6, 4.0):
-        line = numberline.straighten(image, rect, height=LINE_READ_HEIGHT, pad_along=pad_along)
+        colour = numberline.straighten(image, rect, height=LINE_READ_HEIGHT, pad_along=pad_along, colour=True)
+        line = gray(colour)
         if light:
             line = 255 - line
-        yield line
-        yield np.ascontiguousarray(line[::-1, ::-1])
+        yield line, colour
+        yield np.ascontiguousarray(line[::-1, ::-1]), np.ascontiguousarray(colour[::-1, ::-1])
 
 
 def _view_variants(view: np.ndarray):
@@ -346,57 +402,84 @@ def _agreed(reads: list[set]) -> bool:
     return any(n >= 2 for n in Counter(d for r in reads for d in r).values())
 
 
-def _view_reads(view: np.ndarray, hint: str | None = None) -> list[set]:
-    """Whole-line numbers read from each preprocessing of a straightened line, stopping at agreement
-    (with each other, or with hint: a number the card layout read once)."""
+def _view_reads(view: np.ndarray, colour: np.ndarray, hint: str | None = None) -> dict[str, set]:
+    """Whole-line numbers read from a straightened line (grey view and its colour), by preprocessing,
+    stopping at agreement (with each other, or with hint: a number the card layout read once)."""
     def read(img):
         return set(whole_lines(ocr.ocr_text(img, psm=7, whitelist="0123456789 ", timeout=3)))
 
     def agreed(reads):
-        return _agreed(reads + [{hint}] if hint else reads)
+        return _agreed(list(reads.values()) + ([{hint}] if hint else []))
 
-    reads = []
-    for img in _view_variants(view):
-        reads.append(read(img))
-        if not reads[0] or agreed(reads):
+    digit = view.shape[0] / (1 + 2 * numberline.PAD)
+    reads = {}
+    for kind, img in zip(("grey", "otsu", "small"), _view_variants(view)):
+        reads[kind] = read(img)
+        if not reads["grey"] or agreed(reads):
             break                    # no number as printed digits this way up, or two reads agree
-    if agreed(reads):
-        return reads
-    if reads[0]:
-        return reads                 # printed digits read as a number, only not twice alike
+    if not agreed(reads):
+        # Foil on a pale card differs from it in hue more than in brightness (as in the card layout).
+        reads["colour"] = read(_colour_distance(colour, digit))
+    if agreed(reads) or reads["grey"]:
+        return reads                 # agreed, or printed digits read as a number, only not twice alike
     # Embossed digits without foil: read the relief's height maps. Two of their sources must agree.
     relief = []
-    for img in _relief_variants(view, view.shape[0] / (1 + 2 * numberline.PAD)):
+    for img in _relief_variants(view, digit):
         relief.append(read(img))
         votes, _ = _relief_votes(relief)
         if any(n >= 2 for n in votes.values()) or hint in votes:
             break
     votes, _ = _relief_votes(relief)
     both = {d for d, n in votes.items() if n >= 2}
-    return [both, both, {hint} & set(votes)]   # read by two relief sources: two agreeing reads
+    # Read by two relief sources: two agreeing reads.
+    return reads | {"relief": both, "relief again": both, "relief and hint": {hint} & set(votes)}
+
+
+def _line_votes(reads: list[dict[str, set]], hint: str | None) -> Counter:
+    """Votes for numbers read from views of one line: one per preprocessing, whichever views it read
+    them in, and one more for the hint."""
+    kinds: dict[str, set] = {}
+    for r in reads:
+        for kind, found in r.items():
+            kinds[kind] = kinds.get(kind, set()) | found
+    votes = Counter(d for found in kinds.values() for d in found)
+    if hint in votes:
+        votes[hint] += 1
+    return votes
 
 
 def search_number(image: np.ndarray, hint: str | None = None) -> tuple[str, bool, list[int]] | None:
     """(digits, Luhn valid, axis-aligned box in image pixels) of a card-number line found anywhere, or None.
 
-    Only a well-formed number that is a whole line and that two of three preprocessings of the same view
-    read identically is returned: one misread digit must neither pass a bad card nor fail a good one.
-    hint, a well-formed number the card layout read once, counts as one such read: two pipelines (block
-    and line reads, different crops and preprocessing) rarely make the same misread.
+    Only a well-formed number that is a whole line and that two preprocessings of the same line, the
+    same way up, read identically is returned: one misread digit must neither pass a bad card nor fail a
+    good one. The line is read as a short and a long straightened view (a blurred line often reads whole
+    in only one crop); one preprocessing of both views is one read, since its misreads repeat on the same
+    pixels. hint, a well-formed number the card layout read once, counts as one such read: two pipelines
+    (block and line reads, different crops and preprocessing) rarely make the same misread. The search
+    runs again at a larger size only when the first finds no agreed number: digits on a card small in the
+    photo do not form group blobs at the first size.
     """
-    agreed_bad = None
-    for rect, light in line_candidates(image):
-        for view in _line_views(image, rect, light):
-            reads = _view_reads(view, hint)
-            votes = Counter(d for r in reads for d in r)
-            if hint in votes:
-                votes[hint] += 1
-            agreed = [d for d, n in votes.most_common() if n >= 2]
-            good = [d for d in agreed if luhn_valid(d)]
-            if good:
-                return good[0], True, numberline.line_box(rect)
-            if agreed and agreed_bad is None:
-                agreed_bad = (agreed[0], False, numberline.line_box(rect))
+    agreed_bad, tried = None, []
+    larger = max(image.shape[:2]) > SEARCH_LONG_SIDES[0]       # else the larger search sees the same pixels
+    for long_side in SEARCH_LONG_SIDES if larger else SEARCH_LONG_SIDES[:1]:
+        for rect, light in line_candidates(image, long_side):
+            if any(_same_chain(rect, t) for t in tried):
+                continue             # the same chain found at the smaller size: already read
+            tried.append(rect)
+            views = list(_line_views(image, rect, light))
+            for turn in (0, 1):      # upright, turned half round; each as a short and a long view
+                reads = []
+                for view, colour in views[turn::2]:
+                    reads.append(_view_reads(view, colour, hint))
+                    agreed = [d for d, n in _line_votes(reads, hint).most_common() if n >= 2]
+                    good = [d for d in agreed if luhn_valid(d)]
+                    if good:
+                        return good[0], True, numberline.line_box(rect)
+                if agreed and agreed_bad is None:
+                    agreed_bad = (agreed[0], False, numberline.line_box(rect))
+        if agreed_bad is not None:
+            break
     return agreed_bad
 
 

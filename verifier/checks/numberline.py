@@ -84,16 +84,16 @@ def _shaped(mask: np.ndarray, scale: float, aspect: tuple[float, float]) -> list
 def _distinct(found: list[tuple]) -> list[tuple]:
     kept = []
     for rect, score in found:
-        (cx, cy), (w, h), _ = rect
+        (cx, cy), (_, h), _ = rect
         if all(np.hypot(cx - k[0][0][0], cy - k[0][0][1]) > 0.5 * h for k in kept):
             kept.append((rect, score))
     return kept
 
 
 def straighten(image: np.ndarray, rect, height: int = READ_HEIGHT, pad: float = PAD,
-               pad_along: float | None = None) -> np.ndarray:
+               pad_along: float | None = None, colour: bool = False) -> np.ndarray:
     """The rect's pixels turned level (long side horizontal), with a margin (in line heights; pad_along at
-    the ends, default pad), scaled to height."""
+    the ends, default pad), scaled to height; grey unless colour (foil digits may differ only in hue)."""
     (cx, cy), (w, h), angle = rect
     w_out = w + 2 * (pad if pad_along is None else pad_along) * h
     pad = pad * h
@@ -101,7 +101,7 @@ def straighten(image: np.ndarray, rect, height: int = READ_HEIGHT, pad: float = 
     rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
     rot[0, 2] += w_out / 2 - cx
     rot[1, 2] += h_out / 2 - cy
-    line = cv2.warpAffine(gray(image), rot, (int(w_out), int(h_out)), flags=cv2.INTER_CUBIC,
+    line = cv2.warpAffine(image if colour else gray(image), rot, (int(w_out), int(h_out)), flags=cv2.INTER_CUBIC,
                           borderMode=cv2.BORDER_REPLICATE)
     s = height / max(h_out, 1)
     return cv2.resize(line, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)

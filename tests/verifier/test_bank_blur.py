@@ -1,0 +1,143 @@
+"""Bank card numbers the card layout cannot confirm: a card small in a large photo (found only by the
+second, larger line search), foil digits that differ from a pale card only in hue (read from the colour
+distance of the straightened line), raised digits read as print with a digit lost (put back only from
+the relief maps), and a lone well-formed read that no longer passes by itself. Near misses never pass."""
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from verifier import ocr, pipeline
+from verifier.checks import bankcard
+from verifier.checksums import luhn_valid
+from verifier.synth.common import digit_font
+
+GOOD = "6222021234567890128"          # Luhn-valid, 19 digits
+assert luhn_valid(GOOD)
+BAD = GOOD[:-1] + "9"                 # one digit off: fails Luhn
+
+
+def _grouped(number: str) -> str:
+    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+
+
+def _small_card_photo(number: str, digit_px: int = 22) -> np.ndarray:
+    """A light card with dark printed digits far from the camera in a 4000 x 3000 photo of a desk: at the
+    first search size its digits are too small to form group blobs."""
+    h, w = 3000, 4000
+    desk = np.random.default_rng(0).normal(90, 6, (h // 8, w // 8)).astype(np.float32)
+    desk = cv2.resize(desk, (w, h), interpolation=cv2.INTER_CUBIC)
+    photo = Image.fromarray(np.dstack([desk * 0.9, desk, desk * 1.1]).clip(0, 255).astype(np.uint8))
+    cw = int(digit_px * 85.6 / 4)
+    card = Image.new("RGB", (cw, int(cw / 1.585)), (225, 232, 240))
+    ImageDraw.Draw(card).text((int(0.07 * cw), int(0.57 * card.size[1])), _grouped(number), fill=(30, 30, 40),
+                              font=digit_font(int(digit_px * 1.2)))
+    photo.paste(card, (1500, 1300))
+    return cv2.cvtColor(np.asarray(photo), cv2.COLOR_RGB2BGR)
+
+
+def _hue_line(number: str, height: int = 60, margin: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """A straightened number line (grey, colour): foil digits exactly as bright as the pale pink card, so
+    only their hue tells them apart and the grey line holds nothing but noise."""
+    f = digit_font(int(height * 0.5), bold=True)
+    w = int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(_grouped(number), font=f)) + 2 * margin
+    img = Image.new("RGB", (w, height), (236, 178, 196))                       # grey 197
+    ImageDraw.Draw(img).text((margin, int(height * 0.2)), _grouped(number), fill=(197, 197, 197), font=f)
+    noise = np.random.default_rng(1).normal(0, 4, (height, w, 1))
+    colour = cv2.cvtColor(np.clip(np.asarray(img) + noise, 0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
+    return cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), colour
+
+
+def test_small_card_in_a_large_photo_is_found_at_the_larger_search_size():
+    photo = _small_card_photo(GOOD)
+    first, larger = bankcard.SEARCH_LONG_SIDES
+    assert bankcard.line_candidates(photo, first) == []                  # digits too small to blob
+    assert bankcard.line_candidates(photo, larger)
+    r = {c.name: c for c in pipeline.run_checks(photo, "bank_card", {})}["card_number_valid"]
+    assert r.status == "pass" and r.value == GOOD, r
+
+
+def test_small_card_with_a_number_one_digit_off_never_passes():
+    found = bankcard.search_number(_small_card_photo(BAD))
+    assert found is None or not found[1]
+    r = {c.name: c for c in pipeline.run_checks(_small_card_photo(BAD), "bank_card", {})}["card_number_valid"]
+    assert r.status != "pass", r
+
+
+def test_hue_only_foil_digits_are_read_from_the_colour_distance():
+    grey, colour = _hue_line(GOOD)
+    plain = [bankcard.whole_lines(ocr.ocr_text(v, psm=7, whitelist="0123456789 "))
+             for v in bankcard._view_variants(grey)]
+    assert not any(plain)                                                # the grey line reads nothing
+    assert GOOD in bankcard._view_reads(grey, colour)["colour"]
+
+
+def test_one_preprocessing_of_two_crops_is_one_read_but_confirms_a_hint():
+    """The colour distance of the short and the long view repeats its misreads: alone it is one read;
+    with the card layout's single read of the same number it passes, and a near miss never does."""
+    reads = [bankcard._view_reads(*_hue_line(GOOD, margin=m)) for m in (60, 150)]
+    assert bankcard._line_votes(reads, None)[GOOD] == 1
+    assert bankcard._line_votes(reads, GOOD)[GOOD] == 2
+    bad = [bankcard._view_reads(*_hue_line(BAD, margin=m)) for m in (60, 150)]
+    votes = bankcard._line_votes(bad, GOOD)
+    assert votes[BAD] == 1 and votes[GOOD] < 2
+
+
+def test_a_lone_well_formed_read_does_not_pass_by_itself():
+    """One trusted read that passes Luhn may be a misread of a card that fails it: it needs a second."""
+    lone = [[(GOOD, True)]] + [[] for _ in range(bankcard.PLAIN_VARIANTS - 1)]
+    assert bankcard._passing(lone) == []
+    twice = [[(GOOD, True)], [(GOOD, False)]] + [[] for _ in range(bankcard.PLAIN_VARIANTS - 2)]
+    assert bankcard._passing(twice) == [GOOD]
+    other = [[(GOOD, True)], [(BAD, True)]] + [[] for _ in range(bankcard.PLAIN_VARIANTS - 2)]
+    assert bankcard._passing(other) == []
+
+
+def test_relief_puts_back_a_digit_the_print_reads_dropped():
+    """Raised digits read as print with a narrow 0 lost at a group gap: the relief maps read it whole."""
+    dropped = GOOD[:6] + GOOD[7:]                                         # 18 digits, fails Luhn
+    assert not luhn_valid(dropped)
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS - 2)] + [[(dropped, True)], [(dropped, True)]]
+    assert bankcard._passing(plain + [[(GOOD, True)], [], [], [(GOOD, True)]]) == [GOOD]
+
+
+def test_relief_may_not_change_a_digit_the_print_reads_alike():
+    """A relief number differing from the agreed print in a digit (not a lost one) is noise, as is one
+    read by a single relief source."""
+    changed = GOOD[:10] + ("5" if GOOD[10] != "5" else "6") + GOOD[11:]
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS - 2)] + [[(changed, True)], [(changed, True)]]
+    assert not luhn_valid(changed)
+    assert bankcard._passing(plain + [[(GOOD, True)], [], [], [(GOOD, True)]]) == []
+    dropped = GOOD[:6] + GOOD[7:]
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS - 2)] + [[(dropped, True)], [(dropped, True)]]
+    assert bankcard._passing(plain + [[(GOOD, True)], [(GOOD, True)]]) == []     # one source only
+
+
+def test_the_two_polarities_of_one_view_are_one_read():
+    """Tesseract reads a view and its negative alike, misreads included: their agreement is no second
+    read. A Luhn-valid run that is not grouped like a card number never passes, however often read."""
+    rest = [[] for _ in range(bankcard.PLAIN_VARIANTS - 3)]
+    twins = [[(GOOD, True)], []] + [[(GOOD, True)]] + rest
+    assert bankcard.POLARITY_TWINS == {2: 0}
+    assert bankcard._passing(twins) == []
+    ungrouped = "622052775076727127"                 # read as 6220 5277 507 6727 127: Luhn-valid by chance
+    assert luhn_valid(ungrouped)
+    runs = [[(ungrouped, False)], [(ungrouped, False)], [], [(ungrouped, False)]] + [[] for _ in range(3)]
+    assert bankcard._passing(runs) == []
+
+
+def test_dotted_zeros_lose_their_dot_and_other_digits_keep_their_counters():
+    """The monospaced face dots its zeros, which Tesseract reads as 9 or 8 when blurred or embossed; the
+    dot goes, and the counters of 6, 8 and 9 stay as they are."""
+    img = Image.new("L", (600, 110), 255)
+    ImageDraw.Draw(img).text((20, 20), "6000 8906 0680", fill=0, font=digit_font(64, bold=True))
+    dotted = np.asarray(img)
+    clean = bankcard.undotted(dotted, 48)                                  # digits about 48 px tall
+
+    def blobs(a):
+        return cv2.connectedComponents((a < 128).astype(np.uint8))[0] - 1
+
+    assert blobs(dotted) - blobs(clean) == 6                               # one dot per zero
+    assert np.array_equal(clean < 128, (dotted < 128) & (clean < 128))     # nothing added
+    nines = Image.new("L", (600, 110), 255)
+    ImageDraw.Draw(nines).text((20, 20), "6899 8696 9689", fill=0, font=digit_font(64, bold=True))
+    assert np.array_equal(bankcard.undotted(np.asarray(nines), 48), np.asarray(nines))
