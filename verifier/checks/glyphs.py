@@ -83,3 +83,49 @@ def similarity(cell: np.ndarray | None, ch: str) -> float:
     if cell is None:
         return 0.0
     return max((float((cell * t).sum()) for t in templates(ch)), default=0.0)
+
+
+# Faces for whole-name strips in grey: regular and bold of a sans and a serif (bold is not a blurred regular:
+# its counters fill in differently), as the fonts installed offer them.
+STRIP_FACES = tuple(f"/usr/share/fonts/opentype/noto/Noto{family}CJK-{weight}.ttc"
+                    for family in ("Sans", "Serif") for weight in ("Regular", "Bold"))
+
+
+@functools.lru_cache(maxsize=64)
+def _strip_font(face: int, size: int):
+    path = STRIP_FACES[face]
+    try:
+        return ImageFont.truetype(path, size, index=2)
+    except OSError:
+        return None
+
+
+def strip_faces() -> list[int]:
+    """Indexes of the strip faces installed here."""
+    return [i for i in range(len(STRIP_FACES)) if _strip_font(i, 20) is not None]
+
+
+@functools.lru_cache(maxsize=16384)
+def render_char(ch: str, size: int, face: int, heavy: bool = False) -> np.ndarray:
+    """One character at em size `size`: ink darkness 0..1 (float32) of its em box, size x advance. heavy:
+    strokes thickened by a pixel or two, as print heavier than the bold face comes out."""
+    font = _strip_font(face, size)
+    advance = max(1, round(font.getlength(ch)))
+    img = Image.new("L", (advance + size, 2 * size), 0)
+    ImageDraw.Draw(img).text((size // 2, size // 2), ch, fill=255, font=font)
+    top = size // 2 + round(font.getmetrics()[0] - 0.88 * size)   # em box top from the ascent
+    box = np.asarray(img, np.float32)[top:top + size, size // 2:size // 2 + advance] / 255
+    if heavy:
+        box = cv2.dilate(box, np.ones((2, 2) if size < 40 else (3, 3), np.uint8))
+    return box
+
+
+def render_strip(text: str, size: int, face: int, heavy: bool = False) -> tuple[np.ndarray, tuple[int, ...]]:
+    """text set in one line at em size `size` (CJK has no kerning: the em boxes side by side), and the x of
+    each character's advance edge (len(text) + 1 values). The em box, not the ink, fixes the rows so that
+    strips differing in one character line up with each other."""
+    boxes = [render_char(ch, size, face, heavy) for ch in text]
+    edges = [0]
+    for box in boxes:
+        edges.append(edges[-1] + box.shape[1])
+    return np.hstack(boxes), tuple(edges)

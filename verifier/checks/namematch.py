@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from verifier.checks import glyphs
-from verifier.checks.common import gray, runs
+from verifier.checks.common import CJK, flatten, gray, runs
 
 # Frequent surnames and given-name characters: the alternatives a cell is compared against.
 COMMON = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -241,3 +241,230 @@ def clean_hit(text: str, expected: str) -> bool:
                 return True
             start = flat.find(expected, start + 1)
     return False
+
+
+# ---- grey-level verification of the whole name, for blurred or shaken photos ------------------------------
+# A binary mask of a defocused or shaken 20 px line merges strokes, so cell features no longer tell 磊 from 晶.
+# Grey ink keeps what the blur left: the rendered name, blurred the same way, is compared with the page, and
+# each character has to beat every other common name character rendered and blurred alike in its place.
+
+SURNAMES = COMMON[:COMMON.index("伟")]
+COMPOUND_SURNAMES = ("欧阳", "司徒", "上官", "诸葛", "东方", "皇甫", "令狐", "夏侯", "慕容", "尉迟", "长孙", "公孙")
+# Given-name characters besides COMMON that a printed name may hold instead of the roster's.
+STRIP_EXTRA = ("帆帅康莉露娇媛妍薇瑜璇琦婕妮娅媚姗婧雯霏馨蓓琼瑾璟钰铃怡悦恒愉婉茹蓉芬芸芝莲荷莎萱菁蓝"
+               "梓桐楷彤棋森栋柏权彦韬韵靖竹笑翠青歌诗舒语谦贤达迪逸通进运锦铮阔雄雅雁霄骏鹰麟"
+               "安宏宝宗定宜宪家容富寒尚岚崇巍希常庭廷彪征德心忠思恩惠意慈才承拓捷敬斐"
+               "旺昆昌昭晖晗景智朗朝木本来松枫柯树栩根格桦桢楚正毓民汉沛泉泓法洪洲淼清"
+               "源溪滨漫潇澜瀚灿炎烨烽焕煜照熙爽珂珏珑琛琨瑟璋生甜皓益盛真瞻砚硕祥福禄秋"
+               "稳章童端策筱箐米素纯纬维绍继绮缘罡美群羽耀聪育胜臻致舟良艾芊芮花芷苑若茂茗"
+               "菡萌萧蓬蔚薪虹蛟西言誉贝贞财越跃辰迎钊钦铁银锐镇长闻阁隆雨震顺颂飘香骁")
+STRIP_ALTS = "".join(dict.fromkeys(COMMON + STRIP_EXTRA))
+# Blur kernels tried on the rendered strip, in page pixels: defocus (Gaussian sigma) and shake (line length,
+# angle in degrees).
+DEFOCUS = (0.6, 1.2, 2.0, 3.0, 4.5)
+SHAKE = tuple((length, angle) for length in (5, 9, 14) for angle in (0, 45, 90, 135))
+LOCATE_EM = 9            # the page is searched scaled so that the name's em is this many pixels
+LOCATE_MIN = 0.8         # a place the lightly blurred strip matches worse than this is not worth verifying
+STRIP_MIN = 0.8          # the blurred expected strip must correlate this well with the page
+CELL_MIN = 0.8           # each character's window must correlate this well with its blurred glyph,
+CELL_SPREAD = 0.08       # ... not much worse than the strip as a whole (one unlike character hides in a strip),
+CELL_MARGIN = 0.03       # ... and this much better than with any other name character in its place
+DETAIL = 0.15            # rivals are compared on detail finer than this share of the em (see _detail)
+SURNAME_MARGIN = 0.01    # (the surname only has to be the likeliest surname: see _rivals)
+BLANK_MAX = 0.3          # ink next to the name, as a share of the name's own ink per character: a gap or a stop
+
+
+def darkness(image: np.ndarray) -> np.ndarray:
+    """Ink darkness 0..1 of a grey page or crop, light evened out (a shadow is not ink)."""
+    return 1 - flatten(gray(image)).astype(np.float32) / 255
+
+
+def _kernels() -> list:
+    """Defocus sigmas and normalised shake lines, the blurs a phone photo of a page gets."""
+    out: list = list(DEFOCUS)
+    for length, angle in SHAKE:
+        k = np.zeros((length | 1, length | 1), np.float32)
+        c = (length | 1) // 2
+        dx, dy = np.cos(np.radians(angle)) * c, np.sin(np.radians(angle)) * c
+        cv2.line(k, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, 1, cv2.LINE_AA)
+        out.append(k / k.sum())
+    return out
+
+
+KERNELS = _kernels()
+
+
+def _blur(strip: np.ndarray, kernel) -> np.ndarray:
+    """The strip on a margin wide enough for the kernel, blurred by it (a sigma or a shake line)."""
+    pad = int(3 * kernel) + 1 if np.isscalar(kernel) else kernel.shape[0] // 2 + 1
+    padded = cv2.copyMakeBorder(strip, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    if np.isscalar(kernel):
+        return cv2.GaussianBlur(padded, (0, 0), kernel)
+    return cv2.filter2D(padded, -1, kernel, borderType=cv2.BORDER_CONSTANT)
+
+
+def strip_styles() -> list[tuple[int, bool]]:
+    """(face, heavy) of the strips tried: every installed face, as drawn and thickened."""
+    return [(face, heavy) for face in glyphs.strip_faces() for heavy in (False, True)]
+
+
+def locate_name(dark: np.ndarray, expected: str, em_range: tuple[float, float], keep: int = 3) -> list[tuple]:
+    """Likely places of the expected name on a page: (score, x, y, em), best first (at most keep, none that
+    match worse than LOCATE_MIN). The page is scaled so that each em size tried becomes LOCATE_EM (never
+    enlarged) and searched for the lightly blurred strip in the bold sans face (blurred, the face matters
+    little here; _fit picks it)."""
+    found = []
+    em = em_range[0]
+    while em <= em_range[1]:
+        f = min(1.0, LOCATE_EM / em)
+        small = cv2.resize(dark, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        size = max(8, round(em * f))
+        template = _blur(glyphs.render_strip(expected, size, 1)[0], 0.8)
+        if small.shape[0] > template.shape[0] and small.shape[1] > template.shape[1]:
+            res = cv2.matchTemplate(small, template, cv2.TM_CCOEFF_NORMED)
+            for _ in range(3):
+                _, score, _, (x, y) = cv2.minMaxLoc(res)
+                found.append((score, (x + 1) / f, (y + 1) / f, em))   # +1: the margin of the blurred strip
+                res[max(0, y - 4):y + 5, max(0, x - 8):x + 9] = -1
+        em *= 1.15
+    found.sort(reverse=True)
+    distinct: list[tuple] = []
+    for cand in (c for c in found if c[0] >= LOCATE_MIN):
+        if all(abs(cand[1] - d[1]) > d[3] or abs(cand[2] - d[2]) > d[3] / 2 for d in distinct):
+            distinct.append(cand)
+    return distinct[:keep]
+
+
+def _placed(dark: np.ndarray, text: str, size: int, style, kernel, x: float, y: float):
+    """(score, region origin, offset) of the best placement of the blurred strip near (x, y), or None."""
+    template = _blur(glyphs.render_strip(text, size, *style)[0], kernel)
+    m = size // 3
+    x0, y0 = max(0, int(x) - m - template.shape[1] // 8), max(0, int(y) - m)
+    region = dark[y0:y0 + template.shape[0] + 2 * m, x0:x0 + template.shape[1] + 2 * m + size // 2]
+    if region.shape[0] < template.shape[0] or region.shape[1] < template.shape[1]:
+        return None
+    _, score, _, at = cv2.minMaxLoc(cv2.matchTemplate(region, template, cv2.TM_CCOEFF_NORMED))
+    return score, (x0, y0), at
+
+
+def _fit(dark: np.ndarray, expected: str, x: float, y: float, em: float):
+    """The em size, style and blur under which the expected strip best matches the page near (x, y), found
+    one after the other (size and style under a middle blur, then the blur, then the style again):
+    (score, size, style, kernel, region origin, offset of the blurred strip in the region), or None."""
+    def best_of(options):
+        scored = [(p, opt) for opt in options for p in [_placed(dark, expected, *opt, x, y)] if p is not None]
+        return max(scored, key=lambda s: s[0][0], default=None)
+
+    sizes = sorted({max(8, round(em * s)) for s in (0.9, 0.96, 1.02, 1.08, 1.15)})
+    first = best_of([(size, style, DEFOCUS[1]) for size in sizes for style in strip_styles()])
+    if first is None:
+        return None
+    _, (size, style, _) = first
+    _, (_, _, kernel) = best_of([(size, style, k) for k in KERNELS])
+    (score, origin, at), (size, style, kernel) = best_of([(size, s, kernel) for s in strip_styles()])
+    return score, size, style, kernel, origin, at
+
+
+def _window_score(region: np.ndarray, template: np.ndarray, x0: int, x1: int) -> float:
+    """Correlation of columns x0..x1 of a template placed at (1, 1) in the region with the same columns of
+    the region, allowing a 1 px shift either way."""
+    part = template[:, x0:x1]
+    if part.std() < 1e-4:
+        return 0.0
+    return float(cv2.matchTemplate(region[:, x0:x1 + 2], part, cv2.TM_CCOEFF_NORMED).max())
+
+
+def is_surname(expected: str, i: int) -> bool:
+    """Whether the i-th character of the roster name is (part of) its surname."""
+    return i < (2 if expected[:2] in COMPOUND_SURNAMES else 1)
+
+
+def _detail(image: np.ndarray, size: int) -> np.ndarray:
+    """The image less its local mean over a fifth of an em: what tells one blurred character from another
+    (磊 from 嘉) rather than where ink is at all, which every rival shares."""
+    return image - cv2.GaussianBlur(image, (0, 0), DETAIL * size)
+
+
+def _rivals(expected: str, i: int, read: str) -> str:
+    """Characters the i-th printed one could be instead: other surnames for the surname (a look-alike surname
+    with the very same given name is no real case, and 董 and 雷 blur alike), name characters and
+    Tesseract's reading for the given name."""
+    pool = SURNAMES if is_surname(expected, i) else STRIP_ALTS + "".join(CJK.findall(read))
+    return "".join(c for c in dict.fromkeys(pool) if c != expected[i])
+
+
+def verify_strip(dark: np.ndarray, expected: str, x: float, y: float, em: float,
+                 read: str = "", label_tails: str = "") -> tuple[str, str]:
+    """('same' | 'unclear', detail) for the name found near (x, y) of a darkness page: the whole blurred strip
+    and each character correlate well, each character better than any other name character in its place,
+    and no other character stands right before or after it (王伟 is not 王伟明, nor 王伟 of 张王伟) but
+    for the end of a label (label_tails: the last characters of the labels a name follows)."""
+    fit = _fit(dark, expected, x, y, em)
+    if fit is None or fit[0] < STRIP_MIN:
+        return "unclear", f"整行相似度 {0 if fit is None else fit[0]:.2f}"
+    score, size, style, kernel, (rx, ry), (ax, ay) = fit
+    strip, edges = glyphs.render_strip(expected, size, *style)
+    placed = _blur(strip, kernel)
+    pad = (placed.shape[1] - strip.shape[1]) // 2
+    top, left = ry + ay - 1, rx + ax - 1          # the region holds the strip plus a 1 px shift all round
+    h, w = placed.shape[0] + 2, placed.shape[1] + 2
+    if top < 0 or left < 0 or top + h > dark.shape[0] or left + w > dark.shape[1]:
+        return "unclear", "姓名靠近图像边缘"
+    region = dark[top:top + h, left:left + w]
+    fine = _detail(dark[max(0, top - size):top + h + size, max(0, left - size):left + w + size], size)
+    fine = fine[top - max(0, top - size):, left - max(0, left - size):][:h, :w]
+    cells = []
+    for i, ch in enumerate(expected):
+        a, b = edges[i] + pad - pad // 2, edges[i + 1] + pad + pad // 2
+        s_exp = _window_score(region, placed, a, b)
+        if s_exp < CELL_MIN or s_exp < score - CELL_SPREAD:
+            return "unclear", f"整行 {score:.2f}；{ch}≈{s_exp:.2f}"
+        s_exp = _window_score(fine, _detail(placed, size), a, b)
+        s_alt, alt = max((_window_score(fine, _detail(_blur(glyphs.render_strip(
+            expected[:i] + c + expected[i + 1:], size, *style)[0], kernel), size), a, b), c)
+            for c in _rivals(expected, i, read))
+        cells.append(f"{ch}≈{s_exp:.2f}/{alt}≈{s_alt:.2f}")
+        if s_exp - s_alt < (SURNAME_MARGIN if is_surname(expected, i) else CELL_MARGIN):
+            return "unclear", f"整行 {score:.2f}；" + "；".join(cells)
+    detail = f"整行 {score:.2f}；" + "；".join(cells)
+    x0, y0 = left + 1 + pad, top + 1 + pad
+    before, after = _clear_sides(dark, x0, y0, strip, edges)
+    if not after or not before and not _label_before(dark, x0, y0, size, style, kernel, label_tails):
+        return "unclear", detail + "；姓名前后有其他字"
+    return "same", detail
+
+
+def _label_before(dark: np.ndarray, x: int, y: int, size: int, style, kernel, tails: str) -> bool:
+    """The ink right before the name at (x, y) is the end of its label (学生 邱瑶, 交款人 武斌飞): within
+    1.6 em left of it, the last character of a label matches better than any name character would."""
+    def template(c: str) -> np.ndarray:
+        return _detail(_blur(glyphs.render_char(c, size, *style), kernel), size)
+
+    pad = (template(tails[0]).shape[0] - size) // 2 + 1 if tails else 0
+    x0, y0 = x - int(1.6 * size) - pad, y - pad
+    if not tails or x0 < 0 or y0 < 0 or y + size + pad > dark.shape[0]:
+        return False
+    region = _detail(dark[y0:y + size + pad, x0:x + pad], size)
+
+    def best(chars) -> float:
+        return max(float(cv2.matchTemplate(region, template(c), cv2.TM_CCOEFF_NORMED).max()) for c in chars)
+
+    tail = best(tails)
+    return tail >= CELL_MIN and tail - best(c for c in STRIP_ALTS if c not in tails) >= CELL_MARGIN
+
+
+def _clear_sides(dark: np.ndarray, x: int, y: int, strip: np.ndarray, edges) -> tuple[bool, bool]:
+    """Whether there is no character-sized ink in the character cell right before, and right after, the
+    name at (x, y) on the page (a colon, a comma or a gap is fine). A quarter-em margin keeps the name's own
+    blur out. A side cut off by the page edge is not clear: a character could be beyond."""
+    size = strip.shape[0]
+    rows = dark[y:y + size]
+    gap = size // 4
+    if x - gap - size < 0 or x + edges[-1] + gap + size > rows.shape[1]:
+        return x - gap - size >= 0, False
+    base = float(np.median(rows))
+    per_char = float(np.clip(rows[:, x:x + edges[-1]] - base, 0, None).sum()) / len(edges[1:])
+    before = rows[:, x - gap - size:x - gap]
+    after = rows[:, x + edges[-1] + gap:x + edges[-1] + gap + size]
+    ink = [float(np.clip(side - base, 0, None).sum()) for side in (before, after)]
+    return per_char > 0 and ink[0] <= BLANK_MAX * per_char, per_char > 0 and ink[1] <= BLANK_MAX * per_char

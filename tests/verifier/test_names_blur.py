@@ -1,0 +1,119 @@
+"""The whole-name grey comparison for defocused and shaken photos of free-layout pages: the roster name
+passes where the page shows it, and a same-surname name, a one-character typo, one character more or one
+fewer never does."""
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from verifier.checks import glyphs, namematch, names
+from verifier.result import PASS
+from verifier.synth import common
+
+
+def _page(name: str) -> np.ndarray:
+    """A registration-table fragment with the name in its first row, rendered sharp at 30 px."""
+    img = Image.new("RGB", (1100, 520), (250, 250, 248))
+    d = ImageDraw.Draw(img)
+    f = common.font(30)
+    rows = [("姓名", name), ("性别", "男"), ("民族", "汉族"), ("层次", "专科起点本科")]
+    for i, (label, value) in enumerate(rows):
+        y = 40 + i * 60
+        d.rectangle([40, y, 800, y + 60], outline=(120, 120, 120), width=2)
+        d.line([200, y, 200, y + 60], fill=(120, 120, 120), width=2)
+        d.text((80, y + 14), label, fill=(20, 20, 20), font=f)
+        d.text((220, y + 14), value, fill=(20, 20, 20), font=f)
+    return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+
+
+def _sentence(name: str) -> np.ndarray:
+    """A diploma's running text: the name right after the label 学生, then a comma."""
+    img = Image.new("RGB", (1100, 240), (250, 250, 248))
+    d = ImageDraw.Draw(img)
+    f = common.font(30)
+    d.text((60, 40), f"学生 {name} ，性别男，一九九八年九月二十日生，于二〇二一年", fill=(20, 20, 20), font=f)
+    d.text((60, 120), "九月至二〇二四年七月在本校行政管理专业学习。", fill=(20, 20, 20), font=f)
+    return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+
+
+def _defocused(page: np.ndarray) -> np.ndarray:
+    """A phone photo out of focus: blurred, then taken at 0.6 x (an 18 px name, strokes merged)."""
+    return cv2.resize(cv2.GaussianBlur(page, (0, 0), 2.0), None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+
+
+def _shaken(page: np.ndarray) -> np.ndarray:
+    """A shaken phone photo: a 12 px horizontal smear, then taken at 0.6 x."""
+    k = np.zeros((13, 13), np.float32)
+    k[6, :] = 1 / 13
+    return cv2.resize(cv2.filter2D(page, -1, k), None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+
+
+def _search(image: np.ndarray, expected: str):
+    lines = names.page_lines(image)
+    return names._strip_search(image, lines[0], lines[1], expected)
+
+
+@pytest.mark.parametrize("blur", [_defocused, _shaken])
+def test_blurred_name_verifies_in_grey(blur):
+    image = blur(_page("董磊旭"))
+    found = _search(image, "董磊旭")
+    assert found is not None and found.status == PASS
+    x, y, _, _ = found.box
+    assert 120 <= x <= 150 and 25 <= y <= 45      # the name cell, not another row
+
+
+def test_blurred_page_passes_through_the_page_check():
+    image = _defocused(_page("贾华磊"))
+    result = names.check_name_on_page(image, names.page_lines(image), "贾华磊")
+    assert result.status == PASS
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("董磊旭", "董磊明"),        # one given-name character differs
+    ("冯妍媛", "冯妍燕"),        # a roster typo
+    ("孙晶", "孙磊"),            # same surname, another person
+    ("王伟明", "王伟"),          # one character more on the page
+    ("王伟", "王伟明"),          # one character fewer on the page
+])
+def test_near_misses_never_pass(printed, expected):
+    image = _defocused(_page(printed))
+    assert _search(image, expected) is None
+    result = names.check_name_on_page(image, names.page_lines(image), expected)
+    assert result.status != PASS
+
+
+def test_name_after_label_in_running_text():
+    """学生 before the name is the label, not another character of the name."""
+    assert _search(_defocused(_sentence("邱瑶")), "邱瑶") is not None
+
+
+def test_name_inside_a_longer_name_never_passes():
+    assert _search(_defocused(_sentence("张王伟")), "王伟") is None       # one character more before it
+    assert _search(_defocused(_sentence("王伟明")), "王伟") is None       # one character more after it
+
+
+def test_sharp_page_needs_no_grey_search():
+    image = _page("董磊旭")
+    result = names.check_name_on_page(image, names.page_lines(image), "董磊旭")
+    assert result.status == PASS and "整行比对" not in result.detail
+
+
+def test_extra_character_is_not_a_clear_side():
+    """_clear_sides sees the third character of 王伟明 right after a strip of 王伟."""
+    size = 24
+    strip, edges = glyphs.render_strip("王伟", size, 0)
+    page = np.zeros((3 * size, 6 * size), np.float32)
+    three = glyphs.render_strip("王伟明", size, 0)[0]
+    page[size:2 * size, 2 * size:2 * size + three.shape[1]] = three
+    assert namematch._clear_sides(page, 2 * size, size, strip, edges) == (True, False)
+    page[:, 2 * size + edges[-1]:] = 0                   # only 王伟 left, paper after it
+    assert namematch._clear_sides(page, 2 * size, size, strip, edges) == (True, True)
+
+
+def test_render_strip_lines_up_characters():
+    strip, edges = glyphs.render_strip("王伟明", 30, 1)
+    assert strip.shape == (30, edges[-1]) and len(edges) == 4
+    other, other_edges = glyphs.render_strip("王晶明", 30, 1)
+    assert other_edges == edges                          # CJK advances are equal: cells compare in place
+    assert np.abs(strip[:, :edges[1]] - other[:, :edges[1]]).max() == 0
+    assert np.abs(strip[:, edges[1]:edges[2]] - other[:, edges[1]:edges[2]]).max() > 0.5
