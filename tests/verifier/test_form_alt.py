@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from bench.alt_synth.portrait import portrait
 from verifier import document, geometry, pipeline
 from verifier.checks import photo, seal
 from verifier.synth import common, pages
@@ -155,7 +156,7 @@ def _cropped_scan(photo_kind: str) -> np.ndarray:
     page = pages.application_form(np.random.default_rng(21), "王建国", "44010619850312001X", common.UNITS[0],
                                   photo_kind, "red", False)
     img = cv2.cvtColor(np.array(page), cv2.COLOR_RGB2BGR)
-    x0, y0, x1, y1 = pages.PHOTO_BOX
+    y0 = pages.PHOTO_BOX[1]
     crop = img[y0 - 10:, :]
     return cv2.resize(crop, (1240, 1754), interpolation=cv2.INTER_AREA)
 
@@ -209,3 +210,29 @@ def test_photo_without_an_outline_keeps_its_proportions():
     assert found.status == "pass"
     x, y, bw, bh = found.box
     assert 500 < x + bw / 2 < 500 + small.shape[1] and 100 < y + bh / 2 < 100 + small.shape[0]
+
+
+def _soft_portrait(seed: int = 7, width: int = 110, blur: float = 1.5) -> np.ndarray:
+    """A drawn ID portrait pasted small and out of focus into a photo-box region: its eyes are soft."""
+    img = cv2.cvtColor(np.asarray(portrait(np.random.default_rng(seed), 240, 320).convert("RGB")), cv2.COLOR_RGB2BGR)
+    s = width / img.shape[1]
+    small = cv2.GaussianBlur(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA), (0, 0), blur)
+    region = np.full((420, 420, 3), 245, np.uint8)
+    region[60:60 + small.shape[0], 150:150 + small.shape[1]] = small
+    return region
+
+
+def test_soft_eyes_of_a_skin_coloured_face_are_found_on_a_local_look(monkeypatch):
+    region = _soft_portrait()
+    assert photo.find_faces(region)
+    monkeypatch.setattr(photo, "_skin", lambda colour, face: False)     # the global look alone misses them
+    assert not photo.find_faces(region)
+
+
+def test_local_eye_look_is_only_for_skin_colour():
+    region = _soft_portrait()
+    grey = cv2.cvtColor(cv2.cvtColor(region, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    assert not photo._skin(grey, (150, 60, 110, 110))
+    assert photo._skin(region, (150, 60, 110, 110))
+    cell = np.random.default_rng(3).normal(200, 12, (420, 420, 3)).clip(0, 255).astype(np.uint8)
+    assert not photo._skin(cell, (100, 100, 120, 120))

@@ -15,6 +15,7 @@ PHOTO_REGION = (0.55, 0.08, 1.0, 0.45)   # generous: photo boxes move between fo
 WIDE_REGION = (0.5, 0.0, 1.0, 0.5)
 FACE_CENTRE = 60          # px: the face centre is compared at one size (small faces pack their features)
 MAX_EDGES = 0.15          # Canny share at that size: faces 0.02-0.12, printed text and patterns more
+SKIN_SHARE = 0.4          # share of the face centre in the skin colour box before eyes are looked for locally
 
 
 @functools.lru_cache(maxsize=None)
@@ -28,12 +29,13 @@ def find_faces(region: np.ndarray, side: int = 420, min_face: float = 0.15) -> l
     g = gray(region)
     scale = min(1.0, side / max(g.shape[:2]))
     raw = g_small_raw(g, scale)
+    colour = g_small_raw(region, scale) if region.ndim == 3 else None
     min_side = max(20, int(min(raw.shape[:2]) * min_face))
     # Global equalisation first; local (CLAHE) when a shadow or tinted light lies across the photo.
     for small in (cv2.equalizeHist(raw), cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4)).apply(raw)):
         for name in ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml"):
             faces = _cascade(name).detectMultiScale(small, 1.1, 5, minSize=(min_side, min_side))
-            faces = [f for f in faces if _face_like(raw, f) and has_eyes(raw, f)]
+            faces = [f for f in faces if _face_like(raw, f) and has_eyes(raw, f, local=_skin(colour, f))]
             if faces:
                 return [tuple(int(v / scale) for v in f) for f in faces]
     return []
@@ -54,20 +56,38 @@ def _face_like(g: np.ndarray, face) -> bool:
     return 40 <= float(np.median(centre)) <= 235 and float((edges > 0).mean()) < MAX_EDGES
 
 
-def has_eyes(g: np.ndarray, face) -> bool:
+def _skin(colour: np.ndarray | None, face) -> bool:
+    """Most of the face centre is skin-coloured (the usual YCrCb box): grey print, paper and red seals are not."""
+    if colour is None:
+        return False
+    x, y, w, h = face
+    centre = colour[y + h // 4:y + 3 * h // 4, x + w // 4:x + 3 * w // 4]
+    if centre.size == 0:
+        return False
+    ycc = cv2.cvtColor(centre, cv2.COLOR_BGR2YCrCb)
+    cr, cb = ycc[..., 1], ycc[..., 2]
+    return float(((cr >= 135) & (cr <= 173) & (cb >= 77) & (cb <= 127)).mean()) >= SKIN_SHARE
+
+
+def has_eyes(g: np.ndarray, face, local: bool = False) -> bool:
     """A pair of eyes where a face has them: a round seal or a logo passes the face cascade and the
-    smoothness test now and then, and the eye cascade fires on its ring lettering, but not as a level pair."""
+    smoothness test now and then, and the eye cascade fires on its ring lettering, but not as a level pair.
+    local: also look on a locally equalised view, where the small soft eyes of a blurred photo stand out;
+    only for a skin-coloured face, since it also makes eyes of the noise in a blank table cell."""
     x, y, w, h = (int(v) for v in face)
     top = g[max(0, y):y + int(0.62 * h), max(0, x):x + w]
     if top.size == 0:
         return False
     s = 120 / max(w, 1)
     top = cv2.resize(top, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-    top = cv2.equalizeHist(top)
-    for name in ("haarcascade_eye.xml", "haarcascade_eye_tree_eyeglasses.xml"):
-        eyes = _cascade(name).detectMultiScale(top, 1.1, 3, minSize=(12, 12), maxSize=(60, 60))
-        if _eye_pair([tuple(e) for e in eyes], 120):
-            return True
+    views = [cv2.equalizeHist(top)]
+    if local:
+        views.append(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4)).apply(top))
+    for view in views:
+        for name in ("haarcascade_eye.xml", "haarcascade_eye_tree_eyeglasses.xml"):
+            eyes = _cascade(name).detectMultiScale(view, 1.1, 3, minSize=(12, 12), maxSize=(60, 60))
+            if _eye_pair([tuple(e) for e in eyes], 120):
+                return True
     return False
 
 
