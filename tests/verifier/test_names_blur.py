@@ -117,3 +117,65 @@ def test_render_strip_lines_up_characters():
     assert other_edges == edges                          # CJK advances are equal: cells compare in place
     assert np.abs(strip[:, :edges[1]] - other[:, :edges[1]]).max() == 0
     assert np.abs(strip[:, edges[1]:edges[2]] - other[:, edges[1]:edges[2]]).max() > 0.5
+
+
+def _tight_sentence(name: str) -> np.ndarray:
+    """A diploma's running text with the name set tight after 学生 (no space), as many diplomas print it."""
+    img = Image.new("RGB", (1100, 160), (250, 250, 248))
+    ImageDraw.Draw(img).text((60, 50), f"学生{name}，性别女，一九八三年八月十七日生，于二〇一九年",
+                             fill=(20, 20, 20), font=common.font(30))
+    return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+
+
+def _shaken_diagonally(page: np.ndarray) -> np.ndarray:
+    """A diagonal shake (a 9 px smear at 30 degrees) on top of slight defocus, then taken at 0.7 x: no
+    kernel tried matches it exactly, so the label next to the name correlates less than the name does."""
+    k = np.zeros((9, 9), np.float32)
+    cv2.line(k, (0, 6), (8, 2), 1.0, 1, cv2.LINE_AA)
+    page = cv2.filter2D(cv2.GaussianBlur(page, (0, 0), 1.2), -1, k / k.sum())
+    return cv2.resize(page, None, fx=0.7, fy=0.7, interpolation=cv2.INTER_AREA)
+
+
+def test_tight_label_before_a_shaken_name():
+    """学生 set tight before the name counts as the label under a shake the kernels only approximate."""
+    assert _search(_shaken_diagonally(_tight_sentence("顾琴莉")), "顾琴莉") is not None
+
+
+@pytest.mark.parametrize("printed, expected", [("张王伟", "王伟"), ("欧阳明", "阳明"), ("王伟明", "王伟")])
+def test_tight_longer_name_never_passes(printed, expected):
+    """A character of a longer name right before (or after) the roster name is no label."""
+    assert _search(_shaken_diagonally(_tight_sentence(printed)), expected) is None
+
+
+def _askew(name: str, angle: float = 6.0) -> np.ndarray:
+    """A diploma text block photographed askew and out of focus: its lines slant by `angle` degrees."""
+    img = Image.new("RGB", (1300, 700), (250, 250, 248))
+    d = ImageDraw.Draw(img)
+    f = common.font(30)
+    body = (f"学生 {name} ，性别女，一九九八年九月二十日生，于二〇一六年",
+            "九月至二〇二一年七月在本校工程管理专业硕士研究生学习，修",
+            "完教学计划规定的全部课程，成绩合格，准予毕业。",
+            "校名：华南师范大学　　　　校（院）长：贺静妍",
+            "证书编号：105741202105000321　　　　二〇二一年七月一日")
+    for i, text in enumerate(body):
+        d.text((120, 180 + i * 70), text, fill=(20, 20, 20), font=f)
+    page = cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+    turn = cv2.getRotationMatrix2D((650, 350), angle, 1.0)
+    page = cv2.warpAffine(page, turn, (1300, 700), borderValue=(250, 250, 248))
+    return _defocused(page)
+
+
+def test_askew_page_is_levelled_before_the_search(monkeypatch):
+    image = _askew("江丽")
+    assert abs(names._text_angle(image) + 6.0) < 1.0       # levelling turns it back
+    found = names._strip_search(image, [], 1.0, "江丽")
+    assert found is not None and found.status == PASS
+    x, y, w, h = found.box
+    assert 100 <= x + w / 2 <= 140 and 130 <= y + h / 2 <= 165    # on the page as given: after 学生, line one
+    monkeypatch.setattr(names, "_text_angle", lambda doc: None)
+    assert names._strip_search(image, [], 1.0, "江丽") is None          # matched level, it is not found
+
+
+@pytest.mark.parametrize("printed, expected", [("江丽", "江莉"), ("江丽", "汪丽"), ("江丽", "江丽娜"), ("江丽娜", "江丽")])
+def test_askew_near_misses_never_pass(printed, expected):
+    assert names._strip_search(_askew(printed), [], 1.0, expected) is None

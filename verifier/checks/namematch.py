@@ -264,13 +264,16 @@ STRIP_ALTS = "".join(dict.fromkeys(COMMON + STRIP_EXTRA))
 DEFOCUS = (0.6, 1.2, 2.0, 3.0, 4.5)
 SHAKE = tuple((length, angle) for length in (5, 9, 14) for angle in (0, 45, 90, 135))
 LOCATE_EM = 9            # the page is searched scaled so that the name's em is this many pixels
-LOCATE_MIN = 0.8         # a place the lightly blurred strip matches worse than this is not worth verifying
+LOCATE_MIN = 0.75        # a place the lightly blurred strip matches worse than this is not worth verifying
+                         # (the bold sans strip matches a serif diploma line only about 0.8)
 STRIP_MIN = 0.8          # the blurred expected strip must correlate this well with the page
 CELL_MIN = 0.8           # each character's window must correlate this well with its blurred glyph,
 CELL_SPREAD = 0.08       # ... not much worse than the strip as a whole (one unlike character hides in a strip),
 CELL_MARGIN = 0.03       # ... and this much better than with any other name character in its place
 DETAIL = 0.15            # rivals are compared on detail finer than this share of the em (see _detail)
 SURNAME_MARGIN = 0.01    # (the surname only has to be the likeliest surname: see _rivals)
+LABEL_MIN = 0.7          # the label's last character before the name: its window correlates this well,
+LABEL_MARGIN = 0.06      # ... and this much better than any name character in its place (see _label_before)
 BLANK_MAX = 0.3          # ink next to the name, as a share of the name's own ink per character: a gap or a stop
 
 
@@ -437,20 +440,25 @@ def verify_strip(dark: np.ndarray, expected: str, x: float, y: float, em: float,
 def _label_before(dark: np.ndarray, x: int, y: int, size: int, style, kernel, tails: str) -> bool:
     """The ink right before the name at (x, y) is the end of its label (学生 邱瑶, 交款人 武斌飞): within
     1.6 em left of it, the last character of a label matches better than any name character would."""
-    def template(c: str) -> np.ndarray:
-        return _detail(_blur(glyphs.render_char(c, size, *style), kernel), size)
+    def blurred(c: str) -> np.ndarray:
+        return _blur(glyphs.render_char(c, size, *style), kernel)
 
-    pad = (template(tails[0]).shape[0] - size) // 2 + 1 if tails else 0
+    pad = (blurred(tails[0]).shape[0] - size) // 2 + 1 if tails else 0
     x0, y0 = x - int(1.6 * size) - pad, y - pad
     if not tails or x0 < 0 or y0 < 0 or y + size + pad > dark.shape[0]:
         return False
-    region = _detail(dark[y0:y + size + pad, x0:x + pad], size)
+    raw = dark[y0:y + size + pad, x0:x + pad]
+    region = _detail(raw, size)
 
-    def best(chars) -> float:
-        return max(float(cv2.matchTemplate(region, template(c), cv2.TM_CCOEFF_NORMED).max()) for c in chars)
+    def score(image: np.ndarray, template: np.ndarray) -> float:
+        return float(cv2.matchTemplate(image, template, cv2.TM_CCOEFF_NORMED).max())
 
-    tail = best(tails)
-    return tail >= CELL_MIN and tail - best(c for c in STRIP_ALTS if c not in tails) >= CELL_MARGIN
+    tail, ch = max((score(region, _detail(blurred(c), size)), c) for c in tails)
+    rival = max(score(region, _detail(blurred(c), size)) for c in STRIP_ALTS if c not in tails)
+    # The label is printed beside the name and blurred alike, yet the kernel fitted to the name leaves it
+    # less alike than a name cell (a shake fitted as defocus): a lower floor, a wider lead over every name
+    # character instead.
+    return score(raw, blurred(ch)) >= LABEL_MIN and tail - rival >= LABEL_MARGIN
 
 
 def _clear_sides(dark: np.ndarray, x: int, y: int, strip: np.ndarray, edges) -> tuple[bool, bool]:

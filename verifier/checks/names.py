@@ -75,16 +75,32 @@ NAME_EM = (0.010, 0.030)
 
 
 def _strip_search(doc: np.ndarray, rows, scale: float, expected: str, tries: int = 3) -> CheckResult | None:
-    """A pass where the whole rendered name, blurred like the page, is found and verified on it (upright or,
-    when the page was taken the wrong way up, turned over); otherwise None."""
-    h, w = doc.shape[:2]
+    """A pass where the whole rendered name, blurred like the page, is found and verified on it: upright,
+    turned over (a page taken the wrong way up), and, when the page's text lines run at a slant (a page
+    photographed askew and not straightened), with the lines levelled; otherwise None."""
     upright = namematch.darkness(doc)
-    for turned, dark in enumerate((upright, cv2.rotate(upright, cv2.ROTATE_180))):
-        for _, x, y, em in namematch.locate_name(dark, expected, (w * NAME_EM[0], w * NAME_EM[1]), keep=tries):
+    angle = _text_angle(doc)
+    for level in (0.0,) if angle is None else (0.0, angle):
+        turn = cv2.getRotationMatrix2D((doc.shape[1] / 2, doc.shape[0] / 2), level, 1.0)
+        page = upright if not level else cv2.warpAffine(upright, turn, upright.shape[::-1],
+                                                        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        found = _strip_search_level(page, rows if not level else [], scale, expected, tries)
+        if found is not None:
+            found.box = _unturned_box(found.box, turn)
+            return found
+    return None
+
+
+def _strip_search_level(dark: np.ndarray, rows, scale: float, expected: str, tries: int) -> CheckResult | None:
+    """_strip_search on a darkness page whose lines run level, upright or turned over. rows: Tesseract's
+    lines of this page (none when it was levelled: their boxes no longer fit)."""
+    h, w = dark.shape[:2]
+    for turned, page in enumerate((dark, cv2.rotate(dark, cv2.ROTATE_180))):
+        for _, x, y, em in namematch.locate_name(page, expected, (w * NAME_EM[0], w * NAME_EM[1]), keep=tries):
             # Tesseract's reading of the rows there adds the characters it saw to the rivals.
             read = "" if turned else "".join(t for t, (_, ty, _, th) in rows
                                              if ty <= (y + em) * scale and ty + th >= y * scale)
-            verdict, detail = namematch.verify_strip(dark, expected, x, y, em, read,
+            verdict, detail = namematch.verify_strip(page, expected, x, y, em, read,
                                                      "".join(dict.fromkeys(lb[-1] for lb in NAME_LABELS)))
             if verdict == "same":
                 box = [int(x), int(y), int(em * len(expected)), int(em)]
@@ -93,6 +109,32 @@ def _strip_search(doc: np.ndarray, rows, scale: float, expected: str, tries: int
                 return CheckResult("name_match", PASS, 0.8, expected, f"文件中姓名与名单一致（整行比对：{detail}）",
                                    box)
     return None
+
+
+# Text lines slanted less than this are matched as they are; more, and the page is levelled first.
+LEVEL_MIN_DEG = 1.5
+
+
+def _text_angle(doc: np.ndarray) -> float | None:
+    """The slant of the page's text lines in degrees (cv2 sense: levelling turns the page by it), when at
+    least three lines agree it is LEVEL_MIN_DEG or more; else None. The median of the lines found keeps
+    a table rule or a stray long blob from deciding it."""
+    lines, _ = textdir.line_blobs(doc)
+    angles = [a for _, _, a in lines if abs(a) <= 20]
+    if len(angles) < 3:
+        return None
+    angle = float(np.median(angles))
+    return angle if abs(angle) >= LEVEL_MIN_DEG else None
+
+
+def _unturned_box(box: list[int], turn: np.ndarray) -> list[int]:
+    """A box found on the levelled page as the bounding box of its corners on the page as given."""
+    x, y, bw, bh = box
+    corners = np.array([[x, y], [x + bw, y], [x, y + bh], [x + bw, y + bh]], np.float32).reshape(-1, 1, 2)
+    back = cv2.transform(corners, cv2.invertAffineTransform(turn)).reshape(-1, 2)
+    x0, y0 = np.floor(back.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(back.max(axis=0)).astype(int)
+    return [int(x0), int(y0), int(x1 - x0), int(y1 - y0)]
 
 
 def _someone_elses(flat: str, label: str) -> bool:
