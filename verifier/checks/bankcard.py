@@ -192,8 +192,13 @@ def _digit_dropped(printed: set[str], relief: set[str]) -> set[str]:
     Raised digits under blur can read as print with a narrow digit lost at a group gap (621695 0568...
     read 621695 568...): the relief maps then read it whole. Only that repair may overrule the plain
     agreement; a relief read that changes a printed digit is no better than noise."""
-    return {r for r in relief for p in printed if len(r) == len(p) + 1 and not luhn_valid(p)
-            and any(r[:i] + r[i + 1:] == p for i in range(len(r)))}
+    return {r for r in relief for p in printed if not luhn_valid(p) and _one_digit_more(r, p)}
+
+
+def _one_digit_more(longer: str, shorter: str) -> bool:
+    """longer is shorter with one digit put in somewhere."""
+    return len(longer) == len(shorter) + 1 and any(longer[:i] + longer[i + 1:] == shorter
+                                                   for i in range(len(longer)))
 
 
 def _passing(reads: list) -> list[str]:
@@ -220,6 +225,26 @@ def _passing(reads: list) -> list[str]:
     return sorted(_digit_dropped(printed, relief) if printed else relief)
 
 
+def _doubted_digit(value: str, reads: list) -> str | None:
+    """Why an agreed Luhn-failing number is not read clearly enough to fail the card (a Chinese detail),
+    or None when it is.
+
+    Luhn catches every single wrong digit, so an agreed misread of one digit of a sound card (a blurred
+    8 read as 2 twice) fails it. The number is shown as unsure instead when the reads themselves doubt
+    it: only the relief height maps agreed on it (their sources misread alike on foil, and the plain
+    reads could not agree on anything), or another read has the same digits but one and that one makes
+    the number pass Luhn. Either way the number never passes."""
+    if not any(value == d for r in reads[:PLAIN_VARIANTS] for d, _ in r):
+        return f"银行卡号读作 {value}，未通过 Luhn 校验，但只在浮雕高度图中读出，数字可能误读，请人工核对"
+    for other in {d for r in reads for d, _ in r if len(d) == len(value) and d != value and luhn_valid(d)}:
+        diff = [i for i, (a, b) in enumerate(zip(value, other)) if a != b]
+        if len(diff) == 1:
+            i = diff[0]
+            return (f"银行卡号读作 {value}，未通过 Luhn 校验，但第 {i + 1} 位也读作 {other[i]}（"
+                    f"{value[i]} 或 {other[i]}），请人工核对")
+    return None
+
+
 def check_card_number(doc: np.ndarray) -> CheckResult:
     return read_card(doc)[0]
 
@@ -239,6 +264,9 @@ def read_card(doc: np.ndarray) -> tuple[CheckResult, str | None]:
     if bad:
         # On a tie the longer number: a block read often drops the last group onto a line of its own.
         value = max(bad, key=lambda d: (votes[d], len(d)))
+        doubt = _doubted_digit(value, reads)
+        if doubt is not None:
+            return CheckResult("card_number_valid", UNSURE, 0.4, value, doubt, box), None
         return CheckResult("card_number_valid", FAIL, 0.8, value, f"银行卡号 {value} 未通过 Luhn 校验，请核对",
                            box), None
     # The most repeated well-formed read (Luhn-valid first on a tie: it may be confirmed by a line read),
@@ -429,10 +457,19 @@ def _view_reads(view: np.ndarray, colour: np.ndarray, hint: str | None = None) -
         votes, _ = _relief_votes(relief)
         if any(n >= 2 for n in votes.values()) or hint in votes:
             break
-    votes, _ = _relief_votes(relief)
+    return reads | _relief_line_reads(reads, _relief_votes(relief)[0], hint)
+
+
+def _relief_line_reads(plain: dict[str, set], votes: Counter, hint: str | None) -> dict[str, set]:
+    """The relief maps' reads of a line as _line_votes kinds. Read by two relief sources: two agreeing
+    reads, unless a plain read of the line holds the same number with one digit more: the height maps
+    lose a narrow digit alike in all their sources (6216615177494131237 in colour, 621661177494131237 in
+    relief, Luhn-valid by chance), so against that plain read they are one read (the converse of
+    _digit_dropped, where the relief puts back a digit the print lost)."""
+    seen = set().union(*plain.values())
     both = {d for d, n in votes.items() if n >= 2}
-    # Read by two relief sources: two agreeing reads.
-    return reads | {"relief": both, "relief again": both, "relief and hint": {hint} & set(votes)}
+    again = {d for d in both if not any(_one_digit_more(p, d) for p in seen)}
+    return {"relief": both, "relief again": again, "relief and hint": {hint} & set(votes)}
 
 
 def _line_votes(reads: list[dict[str, set]], hint: str | None) -> Counter:
