@@ -3,34 +3,11 @@ people's name fields, a card edge merged into the name line."""
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
+from verifier_fixtures import table_page
 
-from verifier.checks import idcard, names, namematch
+from verifier.checks import idcard, namematch, names
 from verifier.result import FAIL, PASS
 from verifier.synth import common
-
-
-def _table_page(name: str, shaded: bool = True, photo: bool = True) -> np.ndarray:
-    """A registration-table fragment: label cell (shaded), the name cell, more rows, a portrait block."""
-    img = Image.new("RGB", (1100, 520), (250, 250, 248))
-    d = ImageDraw.Draw(img)
-    f = common.font(30)
-    rows = [("姓名", name), ("性别", "男"), ("民族", "汉族"), ("层次", "本科")]
-    for i, (label, value) in enumerate(rows):
-        y = 40 + i * 60
-        if shaded:
-            d.rectangle([40, y, 200, y + 60], fill=(214, 226, 238))
-        d.rectangle([40, y, 800, y + 60], outline=(120, 120, 120), width=2)
-        d.line([200, y, 200, y + 60], fill=(120, 120, 120), width=2)
-        d.text((80, y + 14), label, fill=(20, 20, 20), font=f)
-        d.text((220, y + 14), value, fill=(20, 20, 20), font=f)
-    out = cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
-    if photo:
-        # A portrait beside the rows: hair, eyes and clothes give dark blotches at every height.
-        rng = np.random.default_rng(3)
-        blotches = cv2.resize(rng.integers(30, 250, (28, 17)).astype(np.uint8), (170, 220),
-                              interpolation=cv2.INTER_NEAREST)
-        out[40:260, 830:1000] = blotches[..., None]
-    return out
 
 
 def test_clean_hit_wide_gap_ends_name():
@@ -48,7 +25,7 @@ def test_someone_elses_label():
 
 
 def test_page_rows_not_merged_by_photo():
-    g = names._processed(_table_page("贺晨"), 1.0)
+    g = names._processed(table_page("贺晨"), 1.0)
     plain = namematch.text_rows(g, min_height=8)
     rows = names._page_rows(g)
     assert len(rows) == 4                  # one per table row
@@ -56,12 +33,12 @@ def test_page_rows_not_merged_by_photo():
 
 
 def test_page_rows_without_photo_match_plain():
-    g = names._processed(_table_page("贺晨", photo=False), 1.0)
+    g = names._processed(table_page("贺晨", photo=False), 1.0)
     assert len(names._page_rows(g)) == 4
 
 
 def test_shaded_label_cell_passes_and_near_miss_does_not():
-    page = _table_page("贺晨", photo=False)
+    page = table_page("贺晨", photo=False)
     scale = 1.0
     g = names._processed(page, scale)
     text, box = next(names._own_lines(g, []))           # the first row, read on its own

@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from verifier_fixtures import table_page
 
 from verifier.checks import glyphs, namematch, names
 from verifier.result import PASS
@@ -13,17 +14,7 @@ from verifier.synth import common
 
 def _page(name: str) -> np.ndarray:
     """A registration-table fragment with the name in its first row, rendered sharp at 30 px."""
-    img = Image.new("RGB", (1100, 520), (250, 250, 248))
-    d = ImageDraw.Draw(img)
-    f = common.font(30)
-    rows = [("姓名", name), ("性别", "男"), ("民族", "汉族"), ("层次", "专科起点本科")]
-    for i, (label, value) in enumerate(rows):
-        y = 40 + i * 60
-        d.rectangle([40, y, 800, y + 60], outline=(120, 120, 120), width=2)
-        d.line([200, y, 200, y + 60], fill=(120, 120, 120), width=2)
-        d.text((80, y + 14), label, fill=(20, 20, 20), font=f)
-        d.text((220, y + 14), value, fill=(20, 20, 20), font=f)
-    return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+    return table_page(name, shaded=False, photo=False, level="专科起点本科")
 
 
 def _sentence(name: str) -> np.ndarray:

@@ -1,6 +1,9 @@
-"""Helpers for the verifier tests: put a rendered document on a desk like a phone photo."""
+"""Helpers for the verifier tests: a rendered document on a desk like a phone photo, a registration-table fragment."""
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw
+
+from verifier.synth import common
 
 
 def on_desk(doc_rgb, border: int = 70, colour=(60, 50, 40), angle: float = 3.0) -> np.ndarray:
@@ -10,3 +13,27 @@ def on_desk(doc_rgb, border: int = 70, colour=(60, 50, 40), angle: float = 3.0) 
     h, w = img.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(img, m, (w, h), borderValue=colour)
+
+
+def table_page(name: str, shaded: bool = True, photo: bool = True, level: str = "本科") -> np.ndarray:
+    """A registration-table fragment: label cell (shaded), the name cell, more rows, a portrait block."""
+    img = Image.new("RGB", (1100, 520), (250, 250, 248))
+    d = ImageDraw.Draw(img)
+    f = common.font(30)
+    rows = [("姓名", name), ("性别", "男"), ("民族", "汉族"), ("层次", level)]
+    for i, (label, value) in enumerate(rows):
+        y = 40 + i * 60
+        if shaded:
+            d.rectangle([40, y, 200, y + 60], fill=(214, 226, 238))
+        d.rectangle([40, y, 800, y + 60], outline=(120, 120, 120), width=2)
+        d.line([200, y, 200, y + 60], fill=(120, 120, 120), width=2)
+        d.text((80, y + 14), label, fill=(20, 20, 20), font=f)
+        d.text((220, y + 14), value, fill=(20, 20, 20), font=f)
+    out = cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+    if photo:
+        # A portrait beside the rows: hair, eyes and clothes give dark blotches at every height.
+        rng = np.random.default_rng(3)
+        blotches = cv2.resize(rng.integers(30, 250, (28, 17)).astype(np.uint8), (170, 220),
+                              interpolation=cv2.INTER_NEAREST)
+        out[40:260, 830:1000] = blotches[..., None]
+    return out
