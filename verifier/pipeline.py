@@ -88,17 +88,9 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
         # hint, counts as one); an agreed bad read replaces only an unsure.
         found = bankcard.number_anywhere(doc.original, hint if result[0].status == UNSURE else None)
         if found is not None and (found.status == PASS or result[0].status == UNSURE
-                                  and not _cut_short(found.value, result[0].value)):
+                                  and not bankcard.cut_short(found.value, result[0].value)):
             result = [found]
     return result
-
-
-def _cut_short(found: str, unsure: str | None) -> bool:
-    """A Luhn-failing line read that is the card layout's unsure card-number-long read stopped one digit
-    before its end (the rest alike but for at most one digit): a line read that misses the card's last
-    digit fails Luhn whatever the card, so it does not replace the longer read. Neither ever passes."""
-    return unsure is not None and 16 <= len(unsure) == len(found) + 1 <= 19 \
-        and sum(a != b for a, b in zip(found, unsure)) <= 1
 
 
 def _cards_on_page(doc: DocImage, result: list[CheckResult], hint: str | None

@@ -183,13 +183,13 @@ def test_a_luhn_failing_number_the_reads_doubt_is_unsure_never_a_pass():
 def test_a_line_read_a_digit_short_does_not_replace_the_longer_unsure_read():
     """The line read stopped before the last digit (one other digit misread at most): the longer read is
     kept. A line read that differs otherwise (a stray digit in the layout read) still replaces it."""
-    assert pipeline._cut_short(GOOD[:-1], GOOD)
-    assert pipeline._cut_short(GOOD[:3] + "5" + GOOD[4:-1], GOOD)
-    assert not pipeline._cut_short(GOOD[:3] + "55" + GOOD[5:-1], GOOD)          # two digits differ
-    assert not pipeline._cut_short(GOOD[:9] + GOOD[10:], GOOD[:9] + "2" + GOOD[9:-1])   # stray digit
-    assert not pipeline._cut_short(BAD, GOOD)
-    assert not pipeline._cut_short(BAD[:11], GOOD[:12])                         # no card-number-long read
-    assert not pipeline._cut_short(BAD, None)
+    assert bankcard.cut_short(GOOD[:-1], GOOD)
+    assert bankcard.cut_short(GOOD[:3] + "5" + GOOD[4:-1], GOOD)
+    assert not bankcard.cut_short(GOOD[:3] + "55" + GOOD[5:-1], GOOD)          # two digits differ
+    assert not bankcard.cut_short(GOOD[:9] + GOOD[10:], GOOD[:9] + "2" + GOOD[9:-1])   # stray digit
+    assert not bankcard.cut_short(BAD, GOOD)
+    assert not bankcard.cut_short(BAD[:11], GOOD[:12])                         # no card-number-long read
+    assert not bankcard.cut_short(BAD, None)
 
 
 def test_relief_of_a_line_that_drops_a_digit_of_its_plain_read_is_one_read():

@@ -245,6 +245,14 @@ def _doubted_digit(value: str, reads: list) -> str | None:
     return None
 
 
+def cut_short(found: str, unsure: str | None) -> bool:
+    """A Luhn-failing line read that is the card layout's unsure card-number-long read stopped one digit
+    before its end (the rest alike but for at most one digit): a line read that misses the card's last
+    digit fails Luhn whatever the card, so it does not replace the longer read. Neither ever passes."""
+    return unsure is not None and 16 <= len(unsure) == len(found) + 1 <= 19 \
+        and sum(a != b for a, b in zip(found, unsure)) <= 1
+
+
 def check_card_number(doc: np.ndarray) -> CheckResult:
     return read_card(doc)[0]
 

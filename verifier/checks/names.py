@@ -70,6 +70,8 @@ def check_name_on_page(doc: np.ndarray, lines, expected: str | None) -> CheckRes
     return fallback or CheckResult("name_match", UNSURE, 0.3, None, "未在文件中找到名单姓名，请人工核对", None)
 
 
+# The last characters of the name labels: the one label character that may stand right before a name.
+LABEL_TAILS = "".join(dict.fromkeys(lb[-1] for lb in NAME_LABELS))
 # The em size of a holder's name on these documents, as a share of the page width, and the slack around it.
 NAME_EM = (0.010, 0.030)
 
@@ -79,16 +81,17 @@ def _strip_search(doc: np.ndarray, rows, scale: float, expected: str, tries: int
     turned over (a page taken the wrong way up), and, when the page's text lines run at a slant (a page
     photographed askew and not straightened), with the lines levelled; otherwise None."""
     upright = namematch.darkness(doc)
-    angle = _text_angle(doc)
-    for level in (0.0,) if angle is None else (0.0, angle):
-        turn = cv2.getRotationMatrix2D((doc.shape[1] / 2, doc.shape[0] / 2), level, 1.0)
-        page = upright if not level else cv2.warpAffine(upright, turn, upright.shape[::-1],
-                                                        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        found = _strip_search_level(page, rows if not level else [], scale, expected, tries)
-        if found is not None:
-            found.box = _unturned_box(found.box, turn)
-            return found
-    return None
+    found = _strip_search_level(upright, rows, scale, expected, tries)
+    angle = None if found is not None else _text_angle(doc)      # the slant only when the level search fails
+    if angle is None:
+        return found
+    turn = cv2.getRotationMatrix2D((doc.shape[1] / 2, doc.shape[0] / 2), angle, 1.0)
+    page = cv2.warpAffine(upright, turn, upright.shape[::-1], flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+    found = _strip_search_level(page, [], scale, expected, tries)
+    if found is not None:
+        found.box = _unturned_box(found.box, turn)
+    return found
 
 
 def _strip_search_level(dark: np.ndarray, rows, scale: float, expected: str, tries: int) -> CheckResult | None:
@@ -100,8 +103,7 @@ def _strip_search_level(dark: np.ndarray, rows, scale: float, expected: str, tri
             # Tesseract's reading of the rows there adds the characters it saw to the rivals.
             read = "" if turned else "".join(t for t, (_, ty, _, th) in rows
                                              if ty <= (y + em) * scale and ty + th >= y * scale)
-            verdict, detail = namematch.verify_strip(page, expected, x, y, em, read,
-                                                     "".join(dict.fromkeys(lb[-1] for lb in NAME_LABELS)))
+            verdict, detail = namematch.verify_strip(page, expected, x, y, em, read, LABEL_TAILS)
             if verdict == "same":
                 box = [int(x), int(y), int(em * len(expected)), int(em)]
                 if turned:
