@@ -6,6 +6,7 @@ import numpy as np
 
 SEARCH_LONG_SIDE = 640          # contour search runs on a small copy: fast and ignores text detail
 MIN_AREA_FRACTION = 0.12
+MIN_SHAPED_FRACTION = 0.03      # a card or form of known shape, outlined crisply all round, may be small
 
 
 def order_corners(pts: np.ndarray) -> np.ndarray:
@@ -28,11 +29,16 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
         for c in contours:
             # Hull area: an outline with a gap in it is still the outline of the document.
             area = cv2.contourArea(cv2.convexHull(c))
-            if area < MIN_AREA_FRACTION * area_img or area > 0.985 * area_img:
+            floor = MIN_AREA_FRACTION if aspect is None else MIN_SHAPED_FRACTION
+            if area < floor * area_img or area > 0.985 * area_img:
                 continue
             quad = _as_quad(c)
-            if quad is None or not _aspect_ok(quad, aspect) or not _plausible(quad, small.shape, area / area_img):
+            if quad is None or not _aspect_ok(quad, aspect):
                 continue
+            centred = _plausible(quad, small.shape, area / area_img)
+            if centred is None:
+                continue
+            centred = centred and area >= MIN_AREA_FRACTION * area_img
             # A real outline has image edges along all four sides; a blob merged with background clutter
             # may be large but its hull cuts across flat regions. On a textured desk edges are everywhere,
             # so a true outline must also separate two different colours.
@@ -41,8 +47,12 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
             if support < 0.6 or step < 0.45:
                 continue
             fraction = cv2.contourArea(quad) / area_img
+            if not centred and not (aspect is not None and on_border == 0 and support >= 0.9 and step >= 0.9):
+                continue      # small or off-centre: only an outline of the known shape, crisp all round
             if on_border == 0 and support >= 0.9 and step >= 0.8:
-                clean.append((fraction, quad))
+                # Among complete outlines, one whose sides do not all separate paper from desk was bridged
+                # into the desk's grain or clutter beside the page: its extra size must not buy it the win.
+                clean.append((fraction * step ** 2, quad))
             rough.append((fraction * support ** 3 * step ** 2, quad))
     # A complete, crisp outline beats a bigger one that leans on the frame or on clutter.
     pool = clean or rough
@@ -180,16 +190,17 @@ def _as_quad(contour: np.ndarray) -> np.ndarray | None:
     return order_corners(quad)
 
 
-def _plausible(quad: np.ndarray, shape, fraction: float) -> bool:
-    """Corners near the frame, no collapsed side, and a small quad must cover the middle of the photo
-    (people centre what they photograph; a portrait or logo off to one side is not the document)."""
+def _plausible(quad: np.ndarray, shape, fraction: float) -> bool | None:
+    """None unless the corners are near the frame and no side collapsed; then whether the quad is large or
+    covers the middle of the photo (people centre what they photograph; a portrait or logo off to one side
+    is not the document, but an outline of the expected shape crisp all round is: see find_quad)."""
     h, w = shape[:2]
     if (quad[:, 0] < -0.1 * w).any() or (quad[:, 0] > 1.1 * w).any() or (quad[:, 1] < -0.1 * h).any() \
             or (quad[:, 1] > 1.1 * h).any():
-        return False
+        return None
     sides = [np.linalg.norm(quad[(i + 1) % 4] - quad[i]) for i in range(4)]
     if min(sides) < 0.2 * max(sides):
-        return False
+        return None
     return fraction >= 0.35 or cv2.pointPolygonTest(quad.reshape(-1, 1, 2), (w / 2, h / 2), False) >= 0
 
 

@@ -1,9 +1,12 @@
-"""geometry.warp keeps an upright page upright when perspective makes its near side as long as its top edge."""
+"""geometry.warp keeps an upright page upright when perspective makes its near side as long as its top edge;
+geometry.find_quad prefers the page's crisp outline to a bigger one bridged into the desk."""
+from pathlib import Path
+
 import cv2
 import numpy as np
 
 from verifier import geometry
-from verifier.document import A4
+from verifier.document import A4, CARD
 
 
 def _page_in_photo(quad: np.ndarray) -> np.ndarray:
@@ -46,3 +49,39 @@ def test_page_lying_on_its_side_is_turned_to_portrait():
     h, w = doc.shape[:2]
     assert min(xs.mean(), w - xs.mean()) < 0.25 * w and min(ys.mean(), h - ys.mean()) < 0.25 * h
     assert 0.8 < (xs.max() - xs.min()) / (ys.max() - ys.min()) < 1.25
+
+
+def test_crisp_page_outline_beats_a_bigger_one_bridged_into_the_desk():
+    # A student-status report photographed askew on a wood-grain desk beside a phone (alternative generator,
+    # alt7202_0247, scaled to 800 px). Bridging the edge map joins the page's top edge with the grain to
+    # its right: that outline is bigger and still complete, but its sides only partly separate paper from
+    # desk. The page's own outline separates them all the way round and must win.
+    image = cv2.imread(str(Path(__file__).parent / "data" / "page_on_wood.jpg"))
+    truth = np.array([[163.3, 128.4], [458.2, 108.5], [553.3, 588.9], [126.8, 613.0]], np.float32)
+    quad = geometry.find_quad(image, None)
+    assert quad is not None
+    assert np.abs(geometry.order_corners(quad) - truth).max() < 0.01 * max(image.shape[:2])
+
+
+def _card_off_centre(desk: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A red bank card covering about 8 % of a phone photo, up in its top-left part, slightly askew."""
+    photo = np.zeros((1800, 1200, 3), np.uint8)
+    photo[:] = desk
+    card = np.full((540, 856, 3), (40, 30, 190), np.uint8)
+    cv2.putText(card, "6215 5861 7771 3426", (90, 330), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (120, 200, 230), 5)
+    quad = np.array([[120, 260], [560, 300], [545, 580], [100, 545]], np.float32)
+    src = np.array([[0, 0], [855, 0], [855, 539], [0, 539]], np.float32)
+    m = cv2.getPerspectiveTransform(src, quad)
+    flat = cv2.warpPerspective(card, m, photo.shape[1::-1])
+    inside = cv2.warpPerspective(np.full(card.shape[:2], 255, np.uint8), m, photo.shape[1::-1])
+    return np.where(inside[..., None] > 0, flat, photo), quad
+
+
+def test_small_card_away_from_the_middle_of_the_photo_is_found():
+    # People do not always centre the card: a card-shaped outline crisp all round is the card wherever it
+    # lies. (A page-sized search still wants its document in the middle.)
+    image, truth = _card_off_centre((120, 160, 60))
+    quad = geometry.find_quad(image, CARD[0] / CARD[1])
+    assert quad is not None
+    assert np.abs(geometry.order_corners(quad) - truth).max() < 15
+    assert geometry.find_quad(image, None) is None
