@@ -9,7 +9,10 @@ from verifier.result import DocImage
 
 CARD = (856, 540)          # 85.6 x 54 mm at 10 px/mm
 A4 = (1240, 1754)          # 150 dpi
-GENERIC_LONG_SIDE = 1600
+# Free-layout pages (diplomas, records, receipts) are flattened at their own proportions, this long: their names
+# are printed small, and chi_sim and the grey name search need the detail a 300 dpi scan or a close photo has
+# (at 1600 px a 4 mm name is 20 px high and 蕾 blurs into 菁).
+GENERIC_LONG_SIDE = 2600
 
 SIZES = {"id_card_front": CARD, "id_card_back": CARD, "bank_card": CARD, "application_form": A4}
 
