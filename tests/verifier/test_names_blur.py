@@ -5,10 +5,11 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-from verifier_fixtures import table_page
+from verifier_fixtures import registration_scan, table_page
 
+from verifier import pipeline
 from verifier.checks import glyphs, namematch, names
-from verifier.result import PASS
+from verifier.result import FAIL, PASS, UNSURE
 from verifier.synth import common
 
 
@@ -170,3 +171,17 @@ def test_askew_page_is_levelled_before_the_search(monkeypatch):
 @pytest.mark.parametrize("printed, expected", [("江丽", "江莉"), ("江丽", "汪丽"), ("江丽", "江丽娜"), ("江丽娜", "江丽")])
 def test_askew_near_misses_never_pass(printed, expected):
     assert names._strip_search(_askew(printed), [], 1.0, expected) is None
+
+
+def test_heavily_blurred_line_is_no_evidence_of_another_name():
+    # Blurred this much (sigma 2.5 px on a 300 dpi scan), every cell of the holder's own name compares
+    # poorly, and a rival character fitting a little better is noise: unsure, never "不一致".
+    scan = registration_scan("董蕾瑶", em=32, blur=2.5)
+    name = {r.name: r for r in pipeline.run_checks(scan, "diploma_registration", {"name": "董蕾瑶"})}["name_match"]
+    assert name.status == UNSURE
+
+
+def test_clear_line_with_another_name_still_fails():
+    scan = registration_scan("董蕾瑶")
+    name = {r.name: r for r in pipeline.run_checks(scan, "diploma_registration", {"name": "李晓明"})}["name_match"]
+    assert name.status == FAIL

@@ -37,3 +37,23 @@ def table_page(name: str, shaded: bool = True, photo: bool = True, level: str = 
                               interpolation=cv2.INTER_NEAREST)
         out[40:260, 830:1000] = blotches[..., None]
     return out
+
+
+def registration_scan(name: str, em: int = 26, blur: float = 0.7) -> np.ndarray:
+    """An A4 registration record scanned at 300 dpi (2480 x 3508), its table printed em px high, blurred by
+    a Gaussian of sigma blur px (0.7: a slightly soft scan)."""
+    w, h = 2480, 3508
+    img = Image.new("RGB", (w, h), (250, 250, 248))
+    d = ImageDraw.Draw(img)
+    f = common.font(em)
+    d.text((740, 200), "教育部学历证书电子注册备案表", fill=(20, 20, 20), font=common.font(2 * em))
+    rows = [("姓名", name), ("性别", "女"), ("民族", "汉族"), ("证件号码", "42128119980716994X"),
+            ("学校名称", "国家开放大学"), ("层次", "专科起点本科")]
+    step = int(2.2 * em)
+    for i, (label, value) in enumerate(rows):
+        y = 500 + i * step
+        d.rectangle([200, y, 2200, y + step], outline=(120, 120, 120), width=3)
+        d.line([600, y, 600, y + step], fill=(120, 120, 120), width=3)
+        d.text((260, y + int(0.6 * em)), label, fill=(20, 20, 20), font=f)
+        d.text((640, y + int(0.6 * em)), value, fill=(20, 20, 20), font=f)
+    return cv2.GaussianBlur(cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR), (0, 0), blur)

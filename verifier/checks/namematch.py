@@ -24,6 +24,7 @@ COMMON = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢
 SAME_MIN = 0.66          # a cell this similar to the expected glyph, and no alternative better, is that glyph
 DIFF_MARGIN = 0.09       # an alternative this much better than the expected glyph is evidence of a different one
 DIFF_MAX = 0.64
+CLEAR_ALT = 0.75         # a rival this similar is a clear other character even when no cell of the line verifies
 
 
 def ink_mask(image: np.ndarray) -> np.ndarray:
@@ -128,7 +129,11 @@ def judge_cells(cells: list[np.ndarray], expected: str, read: str = "") -> tuple
         else:
             verdicts.append("unclear")
     if "differs" in verdicts:
-        return "differs", rows
+        # A different character is evidence only on a legible line: another cell of it verifies, or the
+        # character it looks like instead is clear. On a blurred line every cell compares poorly, and one
+        # rival that happens to fit better is noise, not another name.
+        legible = "same" in verdicts or any(r[3] >= CLEAR_ALT for r, v in zip(rows, verdicts) if v == "differs")
+        return ("differs" if legible else "unclear"), rows
     return ("same" if verdicts and all(v == "same" for v in verdicts) else "unclear"), rows
 
 
