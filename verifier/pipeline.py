@@ -62,6 +62,11 @@ def _id_front(doc: DocImage, expected: dict, today) -> list[CheckResult]:
             results = idcard.number_results(found, number, today)
         if line is not None and name[0].status == UNSURE:
             name = [idcard.check_name_from_number(doc.original, line, expected.get("name")) or name[0]]
+    if name[0].status == UNSURE:
+        # A clear name that Tesseract misreads and whose ink cells do not split: find it whole, in grey.
+        grey = idcard.check_name_grey(doc.doc, expected.get("name"))
+        if grey is not None:
+            name = _in_original(doc, [grey])
     return results + name
 
 

@@ -150,6 +150,35 @@ def check_name(doc: np.ndarray, expected: str | None) -> CheckResult:
     return result
 
 
+# The grey search for the name on a flattened card: the region around the name field (fractions of the card)
+# and the em sizes tried (fractions of the card width; the name is printed about 4 mm high on 85.6 mm).
+NAME_GREY_ROI = (0.10, 0.03, 0.66, 0.30)
+NAME_GREY_EM = (0.03, 0.065)
+# ID cards print their label 姓名 smaller than the name: its end before the name is looked for at these
+# shares of the name's size.
+LABEL_TAIL = "名"
+LABEL_SCALES = (1.0, 0.8, 0.65)
+
+
+def check_name_grey(doc: np.ndarray, expected: str | None) -> CheckResult | None:
+    """A pass where the whole expected name, rendered and blurred like the card, is found in the name field
+    and verified character by character (namematch.verify_strip: nothing but the end of the label before
+    it, nothing after it); else None. For a clear name Tesseract misreads (吕 as 旦) and whose ink cells
+    do not split cleanly."""
+    expected = cjk_only(expected)
+    if not 2 <= len(expected or "") <= 4:
+        return None
+    crop, box = roi(doc, *NAME_GREY_ROI)
+    dark = namematch.darkness(crop)
+    w = doc.shape[1]
+    for _, x, y, em in namematch.locate_name(dark, expected, (w * NAME_GREY_EM[0], w * NAME_GREY_EM[1])):
+        verdict, detail = namematch.verify_strip(dark, expected, x, y, em, "", LABEL_TAIL, LABEL_SCALES)
+        if verdict == "same":
+            found = [box[0] + int(x), box[1] + int(y), int(em * len(expected)), int(em)]
+            return CheckResult("name_match", PASS, 0.8, expected, f"姓名与名单一致（整行比对：{detail}）", found)
+    return None
+
+
 # Where the name line lies in the number line's frame (line lengths from its centre, y down): 0.75-0.9
 # lengths above it, starting 0.7-0.85 lengths left of its centre, depending on the number's typeface.
 NAME_FROM_NUMBER = (-1.0, -1.2, -0.05, -0.5)

@@ -402,7 +402,8 @@ def _rivals(expected: str, i: int, read: str) -> str:
 
 
 def verify_strip(dark: np.ndarray, expected: str, x: float, y: float, em: float,
-                 read: str = "", label_tails: str = "") -> tuple[str, str]:
+                 read: str = "", label_tails: str = "", label_scales: tuple[float, ...] = (1.0,)
+                 ) -> tuple[str, str]:
     """('same' | 'unclear', detail) for the name found near (x, y) of a darkness page: the whole blurred strip
     and each character correlate well, each character better than any other name character in its place,
     and no other character stands right before or after it (王伟 is not 王伟明, nor 王伟 of 张王伟) but
@@ -437,33 +438,41 @@ def verify_strip(dark: np.ndarray, expected: str, x: float, y: float, em: float,
     detail = f"整行 {score:.2f}；" + "；".join(cells)
     x0, y0 = left + 1 + pad, top + 1 + pad
     before, after = _clear_sides(dark, x0, y0, strip, edges)
-    if not after or not before and not _label_before(dark, x0, y0, size, style, kernel, label_tails):
+    if not after or not before and not _label_before(dark, x0, y0, size, style, kernel, label_tails, label_scales):
         return "unclear", detail + "；姓名前后有其他字"
     return "same", detail
 
 
-def _label_before(dark: np.ndarray, x: int, y: int, size: int, style, kernel, tails: str) -> bool:
+def _label_before(dark: np.ndarray, x: int, y: int, size: int, style, kernel, tails: str,
+                  label_scales: tuple[float, ...] = (1.0,)) -> bool:
     """The ink right before the name at (x, y) is the end of its label (学生 邱瑶, 交款人 武斌飞): within
-    1.6 em left of it, the last character of a label matches better than any name character would."""
-    def blurred(c: str) -> np.ndarray:
-        return _blur(glyphs.render_char(c, size, *style), kernel)
-
-    pad = (blurred(tails[0]).shape[0] - size) // 2 + 1 if tails else 0
-    x0, y0 = x - int(1.6 * size) - pad, y - pad
-    if not tails or x0 < 0 or y0 < 0 or y + size + pad > dark.shape[0]:
+    1.6 em left of it, the last character of a label matches better than any name character would, at
+    one of label_scales of the name's size (an ID card prints its labels smaller than the name; the name
+    characters it is compared with are drawn at that size too)."""
+    blur_pad = (_blur(glyphs.render_char(tails[0], size, *style), kernel).shape[0] - size) // 2 + 1 if tails else 0
+    x0, y0 = x - int(1.6 * size) - blur_pad, y - blur_pad
+    if not tails or x0 < 0 or y0 < 0 or y + size + blur_pad > dark.shape[0]:
         return False
-    raw = dark[y0:y + size + pad, x0:x + pad]
+    raw = dark[y0:y + size + blur_pad, x0:x + blur_pad]
     region = _detail(raw, size)
 
     def score(image: np.ndarray, template: np.ndarray) -> float:
         return float(cv2.matchTemplate(image, template, cv2.TM_CCOEFF_NORMED).max())
 
-    tail, ch = max((score(region, _detail(blurred(c), size)), c) for c in tails)
-    rival = max(score(region, _detail(blurred(c), size)) for c in STRIP_ALTS if c not in tails)
-    # The label is printed beside the name and blurred alike, yet the kernel fitted to the name leaves it
-    # less alike than a name cell (a shake fitted as defocus): a lower floor, a wider lead over every name
-    # character instead.
-    return score(raw, blurred(ch)) >= LABEL_MIN and tail - rival >= LABEL_MARGIN
+    for scale in label_scales:
+        at = max(8, round(size * scale))
+
+        def blurred(c: str) -> np.ndarray:
+            return _blur(glyphs.render_char(c, at, *style), kernel)
+
+        tail, ch = max((score(region, _detail(blurred(c), at)), c) for c in tails)
+        rival = max(score(region, _detail(blurred(c), at)) for c in STRIP_ALTS if c not in tails)
+        # The label is printed beside the name and blurred alike, yet the kernel fitted to the name leaves
+        # it less alike than a name cell (a shake fitted as defocus): a lower floor, a wider lead over every
+        # name character instead.
+        if score(raw, blurred(ch)) >= LABEL_MIN and tail - rival >= LABEL_MARGIN:
+            return True
+    return False
 
 
 def _clear_sides(dark: np.ndarray, x: int, y: int, strip: np.ndarray, edges) -> tuple[bool, bool]:
