@@ -82,22 +82,63 @@ def _relief_variants(g: np.ndarray, digit: float):
 def undotted(img: np.ndarray, digit: float) -> np.ndarray:
     """Dark digits on light with the dot inside a zero's counter removed: embossing faces (DejaVu Sans
     Mono) dot their zeros, and Tesseract reads a dotted zero as 9 or 8 about as often as 0. A dot is a
-    small dark blob alone in a small enclosed hole; the counters of 6, 8 and 9 hold no ink. (Light digits
-    on dark, the card mostly ink, are left alone: there the counters are what lies inside the holes.)"""
-    _, ink = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    small dark blob alone in a small enclosed hole, or a faint smudge there too light to threshold (a
+    blurred foil dot); the counters of 6, 8 and 9 hold no ink. (Light digits on dark, the card mostly ink,
+    are left alone: there the counters are what lies inside the holes.)"""
+    t, ink = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if cv2.countNonZero(ink) > ink.size / 2:
         return img
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
         return img
-    dots = []
-    for i, (_, _, _, hole) in enumerate(hierarchy[0]):
-        if hole < 0 or hierarchy[0][hole][3] < 0:
-            continue                 # not inside a hole of an ink blob
+    out = img
+    for i, (_, _, child, parent) in enumerate(hierarchy[0]):
+        if parent < 0 or hierarchy[0][parent][3] >= 0:
+            continue                 # not a hole of an ink blob
         _, _, w, h = cv2.boundingRect(contours[i])
-        if max(w, h) < 0.3 * digit and cv2.contourArea(contours[hole]) < 0.5 * digit * digit:
-            dots.append(contours[i])
-    return cv2.drawContours(img.copy(), dots, -1, 255, thickness=cv2.FILLED) if dots else img
+        if max(w, h) >= digit or cv2.contourArea(contours[i]) >= 0.5 * digit * digit:
+            continue                 # not a digit's counter
+        dotted = child >= 0
+        if dotted and any(max(cv2.boundingRect(contours[c])[2:]) >= 0.3 * digit
+                          for c in _children(hierarchy[0], child)):
+            continue                 # a glyph inside (outlined digits: the face between two outlines)
+        out = _cleared(out, contours[i], t, dotted, digit)
+    return out
+
+
+def _children(hierarchy: np.ndarray, first: int):
+    """The contour first and its siblings: the contours inside one hole."""
+    while first >= 0:
+        yield first
+        first = hierarchy[first][0]
+
+
+def _cleared(img: np.ndarray, hole, t: float, dotted: bool, digit: float) -> np.ndarray:
+    """img with a dotted zero's counter painted over in its own light colour. Painting only the dot's
+    thresholded outline leaves its blurred rim, and a faint ring or speck inside the zero reads as 6 or 8;
+    the counter up to a pixel from the zero's stroke holds nothing else (the stroke itself stays). A
+    counter with no thresholded dot (a height map renders a foil dot as a faint slash) is painted only
+    when it is a zero's: tall (over half a digit; the loops of 6, 8 and 9 are under that, and the face
+    between the two outlines of an outlined digit, whole digit high, over it) and narrow,
+    with a tenth or more of its middle darker than halfway from its light colour to the threshold (the
+    rim of any counter is shaded by the stroke's blur, so only the middle counts)."""
+    x, y, w, h = cv2.boundingRect(hole)
+    x0, y0 = max(0, x - 2), max(0, y - 2)        # the counter's own box: holes are many, images large
+    box = img[y0:y + h + 2, x0:x + w + 2]
+    counter = cv2.drawContours(np.zeros(box.shape, np.uint8), [hole - (x0, y0)], -1, 255, thickness=cv2.FILLED)
+    inner = cv2.erode(counter, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
+    if cv2.countNonZero(inner) < 4:
+        return img
+    light = float(np.percentile(box[counter > 0], 90))
+    if not dotted:
+        middle = cv2.ellipse(np.zeros(box.shape, np.uint8), (x - x0 + w // 2, y - y0 + h // 2),
+                             (max(1, w // 5), max(1, h // 5)), 0, 0, 360, 255, thickness=cv2.FILLED) & inner
+        if not 0.5 * digit <= h <= 0.75 * digit or w > 0.6 * h or cv2.countNonZero(middle) < 4 \
+                or float(np.mean(box[middle > 0] <= (light + t) / 2)) < 0.1:
+            return img
+    img = img.copy()
+    img[y0:y0 + box.shape[0], x0:x0 + box.shape[1]][inner > 0] = light
+    return img
 
 
 # A height map and its binarisation misread alike, so they are one vote; the other two are one each.
