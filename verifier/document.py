@@ -13,6 +13,7 @@ A4 = (1240, 1754)          # 150 dpi
 # are printed small, and chi_sim and the grey name search need the detail a 300 dpi scan or a close photo has
 # (at 1600 px a 4 mm name is 20 px high and 蕾 blurs into 菁).
 GENERIC_LONG_SIDE = 2600
+NO_OUTLINE = "未找到文件边缘，按整幅图片处理"     # the note on a view that is the whole image
 
 SIZES = {"id_card_front": CARD, "id_card_back": CARD, "bank_card": CARD, "application_form": A4}
 
@@ -25,7 +26,7 @@ def locate(image: np.ndarray, kind: str) -> DocImage:
     notes = []
     if quad is None:
         quad = geometry.full_quad(image)
-        notes.append("未找到文件边缘，按整幅图片处理")
+        notes.append(NO_OUTLINE)
         if size == A4:
             # The page is somewhere in the photo: squeezing the whole photo into A4 proportions would stretch
             # the seal into an ellipse and the face out of shape. Keep the photo's proportions, page-wise up.

@@ -210,3 +210,15 @@ def test_relief_of_a_line_that_drops_a_digit_of_its_plain_read_is_one_read():
 
 def _relief_kinds(plain: dict, votes: Counter) -> dict:
     return plain | bankcard._relief_line_reads(plain, votes, None)
+
+
+def test_a_pass_one_digit_off_a_whole_failing_read_does_not_overrule_it():
+    # alt4401_0099: a bad card read whole (6228459906212298, fails Luhn); a second view misread one 8 as 6
+    # and two of its reads agreed on 6226459906212298, which passes. Which view misread, nothing tells.
+    assert not luhn_valid("6228459906212298") and luhn_valid("6226459906212298")
+    assert bankcard.one_digit_off("6226459906212298", "6228459906212298")
+    # Nothing whole to overrule (a scrap, a different length), or two digits apart: the pass may stand.
+    assert not bankcard.one_digit_off("6226459906212298", "79179")
+    assert not bankcard.one_digit_off("6226459906212298", None)
+    assert not bankcard.one_digit_off("6226459906212298", "622645990621229")
+    assert not bankcard.one_digit_off("6210697874789130", "6218697874789131")

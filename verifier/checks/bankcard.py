@@ -294,6 +294,15 @@ def cut_short(found: str, unsure: str | None) -> bool:
         and sum(a != b for a, b in zip(found, unsure)) <= 1
 
 
+def one_digit_off(passing: str, failing: str | None) -> bool:
+    """A Luhn-valid read that is a whole Luhn-failing read of the same card with one digit changed. Luhn
+    catches every single-digit error, so one misread digit turns a bad card's number into exactly such a
+    read: another view's pass must not overrule the failing read then (which of the two is the misread
+    one, nothing tells)."""
+    return failing is not None and 16 <= len(failing) == len(passing) <= 19 \
+        and sum(a != b for a, b in zip(passing, failing)) == 1
+
+
 def check_card_number(doc: np.ndarray) -> CheckResult:
     return read_card(doc)[0]
 
