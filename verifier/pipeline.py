@@ -83,27 +83,37 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     doc = document.orient(doc, bankcard.orientation_score, 20, floor=10)
     first, hint = bankcard.read_card(doc.doc)
     result = _in_original(doc, [first])
-    if result[0].status == UNSURE and document.NO_OUTLINE not in doc.notes:
+    if first.status == PASS:
+        return result
+    # When the first read is a whole number that fails Luhn, no other view below may pass that number with
+    # one digit changed: one misread digit can land on a number that passes, and which view misread,
+    # nothing tells. (An unsure first read doubted the digit itself: another view may settle it.)
+    if first.status == UNSURE and document.NO_OUTLINE not in doc.notes:
         # The outline finder's masks round a card's corners off or lose a dark edge in its shadow: move
         # each side onto the card's edge and read again. Only a pass replaces the first answer, and only
-        # an unsure one that is not the pass with one digit changed: a whole number read that fails Luhn is
-        # evidence a second view must not overrule (one digit misread can land on a number that passes).
+        # an unsure one.
         again, _ = _read_card_at(doc, geometry.refine_quad(doc.original, _located(doc)))
-        if again[0].status == PASS and not bankcard.one_digit_off(again[0].value, result[0].value):
+        if again[0].status == PASS:
             return again
-    if result[0].status != PASS:
-        result, hint = _cards_on_page(doc, result, hint)
-        if result[0].status == PASS:
-            return result
-        # The outline missed or cut the card, or the number was misread in the card layout: look for the
-        # number line anywhere in the photo, at any angle. It only answers on two agreeing reads, so a
-        # pass needs a Luhn-valid number read twice (a single well-formed read in the card layout, the
-        # hint, counts as one); an agreed bad read replaces only an unsure.
-        found = bankcard.number_anywhere(doc.original, hint if result[0].status == UNSURE else None)
-        if found is not None and (found.status == PASS or result[0].status == UNSURE
-                                  and not bankcard.cut_short(found.value, result[0].value)):
-            result = [found]
-    return result
+    result, hint = _cards_on_page(doc, result, hint)
+    if result[0].status == PASS:
+        return result
+    # The outline missed or cut the card, or the number was misread in the card layout: look for the
+    # number line anywhere in the photo, at any angle. It only answers on two agreeing reads, so a pass
+    # needs a Luhn-valid number read twice (a single well-formed read in the card layout, the hint, counts
+    # as one); an agreed bad read replaces only an unsure.
+    found = bankcard.number_anywhere(doc.original, hint if result[0].status == UNSURE else None)
+    if found is None:
+        return result
+    passes = found.status == PASS and not bankcard.one_digit_off(found.value, _failing(first))
+    clearer = found.status != PASS and result[0].status == UNSURE \
+        and not bankcard.cut_short(found.value, result[0].value)
+    return [found] if passes or clearer else result
+
+
+def _failing(read: CheckResult) -> str | None:
+    """The number of a read that failed Luhn (a whole number the reads agreed on), else None."""
+    return read.value if read.status == FAIL else None
 
 
 def _located(doc: DocImage) -> np.ndarray:
@@ -127,7 +137,7 @@ def _cards_on_page(doc: DocImage, result: list[CheckResult], hint: str | None
                    ) -> tuple[list[CheckResult], str | None]:
     """A card scanned on an A4 flatbed or lying on a sheet: the outline finder took the page. Flatten
     each card-shaped region that stands out from the page and read it in the card layout."""
-    located = _located(doc)
+    located, first = _located(doc), _failing(result[0])
     for quad in cardfind.card_quads(doc.original):
         if cardfind.same_region(quad, located):
             continue             # the card the outline finder found: already read
@@ -135,7 +145,8 @@ def _cards_on_page(doc: DocImage, result: list[CheckResult], hint: str | None
         # An unsure read of the flattened card still replaces an unsure one without a whole number:
         # it is what the reviewer is shown.
         longer = len(again[0].value or "") >= 16 > len(result[0].value or "")
-        if again[0].status == PASS or (again[0].status == FAIL and result[0].status == UNSURE) \
+        if again[0].status == PASS and not bankcard.one_digit_off(again[0].value, first) \
+                or (again[0].status == FAIL and result[0].status == UNSURE) \
                 or (again[0].status == UNSURE and result[0].status == UNSURE and longer):
             result, hint = again, card_hint or hint
         if result[0].status == PASS:

@@ -215,6 +215,7 @@ def _relief_kinds(plain: dict, votes: Counter) -> dict:
 def test_a_pass_one_digit_off_a_whole_failing_read_does_not_overrule_it():
     # alt4401_0099: a bad card read whole (6228459906212298, fails Luhn); a second view misread one 8 as 6
     # and two of its reads agreed on 6226459906212298, which passes. Which view misread, nothing tells.
+    # (pipeline._bank asks this only of a first read that failed; one that doubted a digit may be settled.)
     assert not luhn_valid("6228459906212298") and luhn_valid("6226459906212298")
     assert bankcard.one_digit_off("6226459906212298", "6228459906212298")
     # Nothing whole to overrule (a scrap, a different length), or two digits apart: the pass may stand.
