@@ -6,7 +6,7 @@ import numpy as np
 
 SEARCH_LONG_SIDE = 640          # contour search runs on a small copy: fast and ignores text detail
 MIN_AREA_FRACTION = 0.12
-MIN_SHAPED_FRACTION = 0.03      # a card or form of known shape, outlined crisply all round, may be small
+MIN_SHAPED_FRACTION = 0.03      # a card of known shape, outlined crisply all round, may be small
 
 
 def order_corners(pts: np.ndarray) -> np.ndarray:
@@ -29,7 +29,7 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
         for c in contours:
             # Hull area: an outline with a gap in it is still the outline of the document.
             area = cv2.contourArea(cv2.convexHull(c))
-            floor = MIN_AREA_FRACTION if aspect is None else MIN_SHAPED_FRACTION
+            floor = MIN_SHAPED_FRACTION if _card_shaped(aspect) else MIN_AREA_FRACTION
             if area < floor * area_img or area > 0.985 * area_img:
                 continue
             quad = _as_quad(c)
@@ -270,6 +270,14 @@ def _plausible(quad: np.ndarray, shape, fraction: float) -> bool | None:
     if min(sides) < 0.2 * max(sides):
         return None
     return fraction >= 0.35 or cv2.pointPolygonTest(quad.reshape(-1, 1, 2), (w / 2, h / 2), False) >= 0
+
+
+def _card_shaped(aspect: float | None) -> bool:
+    """Whether a small outline of this shape may be the document. A card is small beside what surrounds it
+    (a card copied onto an A4 scan fills 7 % of it). A page is never small in its own photo, and a pasted
+    1-inch portrait (25 x 35 mm) has a page's proportions: on a scan that the page fills edge to edge, the
+    portrait is the only crisp outline there is."""
+    return aspect is not None and max(aspect, 1 / aspect) > 1.5
 
 
 def _intersect(p1, p2, p3, p4):
