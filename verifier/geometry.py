@@ -7,6 +7,7 @@ import numpy as np
 SEARCH_LONG_SIDE = 640          # contour search runs on a small copy: fast and ignores text detail
 MIN_AREA_FRACTION = 0.12
 MIN_SHAPED_FRACTION = 0.03      # a card of known shape, outlined crisply all round, may be small
+CROPPED_TO_CARD = 0.04          # a photo this close to a card's proportions is the card (3:2 photos are 5.4 % off)
 
 
 def order_corners(pts: np.ndarray) -> np.ndarray:
@@ -21,6 +22,8 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
     scale = SEARCH_LONG_SIDE / max(image.shape[:2])
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     area_img = small.shape[0] * small.shape[1]
+    cropped = _cropped_to_card(aspect, image.shape)
+    floor = MIN_SHAPED_FRACTION if _card_shaped(aspect) and not cropped else MIN_AREA_FRACTION
     edges = _edge_map(small)
     smooth = cv2.blur(small, (7, 7)).astype(np.float32)
     clean, rough = [], []
@@ -29,7 +32,6 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
         for c in contours:
             # Hull area: an outline with a gap in it is still the outline of the document.
             area = cv2.contourArea(cv2.convexHull(c))
-            floor = MIN_SHAPED_FRACTION if _card_shaped(aspect) else MIN_AREA_FRACTION
             if area < floor * area_img or area > 0.985 * area_img:
                 continue
             quad = _as_quad(c)
@@ -54,8 +56,9 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
                 # into the desk's grain or clutter beside the page: its extra size must not buy it the win.
                 clean.append((fraction * step ** 2, quad))
             rough.append((fraction * support ** 3 * step ** 2, quad))
-    # A complete, crisp outline beats a bigger one that leans on the frame or on clutter.
-    pool = clean or rough
+    # A complete, crisp outline beats a bigger one that leans on the frame or on clutter. In a photo
+    # cropped to the card, the frame is the card's outline: nothing that leans on it is better.
+    pool = clean or ([] if cropped else rough)
     return None if not pool else max(pool, key=lambda t: t[0])[1] / scale
 
 
@@ -273,11 +276,21 @@ def _plausible(quad: np.ndarray, shape, fraction: float) -> bool | None:
 
 
 def _card_shaped(aspect: float | None) -> bool:
-    """Whether a small outline of this shape may be the document. A card is small beside what surrounds it
-    (a card copied onto an A4 scan fills 7 % of it). A page is never small in its own photo, and a pasted
-    1-inch portrait (25 x 35 mm) has a page's proportions: on a scan that the page fills edge to edge, the
-    portrait is the only crisp outline there is."""
+    """Whether a small outline (under MIN_AREA_FRACTION of the photo) of this shape may be the document.
+    A card is small beside what surrounds it (a card copied onto an A4 scan fills 7 % of it). A page is
+    never small in its own photo, and a pasted 1-inch portrait (25 x 35 mm) has a page's proportions: on a
+    scan the page fills edge to edge, the portrait is the only crisp outline there is."""
     return aspect is not None and max(aspect, 1 / aspect) > 1.5
+
+
+def _cropped_to_card(aspect: float | None, shape) -> bool:
+    """Whether the photo itself has a card's shape: it was cropped to the card (a scanning app's output).
+    Its small crisp outlines are then the UnionPay logo or the chip, and its frame is the card's edge."""
+    if not _card_shaped(aspect):
+        return False
+    h, w = shape[:2]
+    photo, card = max(w, h) / max(min(w, h), 1), max(aspect, 1 / aspect)
+    return abs(photo - card) / card <= CROPPED_TO_CARD
 
 
 def _intersect(p1, p2, p3, p4):

@@ -88,6 +88,14 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     # When the first read is a whole number that fails Luhn, no other view below may pass that number with
     # one digit changed: one misread digit can land on a number that passes, and which view misread,
     # nothing tells. (An unsure first read doubted the digit itself: another view may settle it.)
+    if first.status == UNSURE:
+        # Up or down was chosen on one quick read of each half turn; dark embossed digits on a dark card
+        # (and a lamp's glare) may give neither turn a number then. The full read of the other turn may;
+        # only a pass (two agreeing reads of a Luhn-valid number) replaces the first answer.
+        other = document.flipped(doc)
+        again, _ = bankcard.read_card(other.doc)
+        if again.status == PASS:
+            return _in_original(other, [again])
     if first.status == UNSURE and document.NO_OUTLINE not in doc.notes:
         # The outline finder's masks round a card's corners off or lose a dark edge in its shadow: move
         # each side onto the card's edge and read again. Only a pass replaces the first answer, and only
