@@ -223,3 +223,19 @@ def test_a_pass_one_digit_off_a_whole_failing_read_does_not_overrule_it():
     assert not bankcard.one_digit_off("6226459906212298", None)
     assert not bankcard.one_digit_off("6226459906212298", "622645990621229")
     assert not bankcard.one_digit_off("6210697874789130", "6218697874789131")
+
+
+def test_two_reads_contested_by_a_whole_read_one_digit_off_do_not_pass():
+    """A bad card cropped to the card (bench/exact_crops.py, seed 780, #1): the two colour views read a
+    foil 8 as 2 alike, which made the Luhn-failing 6216956580030511973 pass; the flattened view read it
+    right. Luhn catches every single-digit error, so two reads one digit apart mean one misread that digit:
+    two agreeing sources are not enough then; three are."""
+    bad, misread = "6216956580030511973", "6216956520030511973"
+    assert not luhn_valid(bad) and luhn_valid(misread)
+    colour = [[], [], [], [], [(misread, True)], [(bad, True)], [(misread, True)]]
+    assert bankcard._passing(colour) == []
+    assert bankcard._passing([[(misread, True)]] + colour[1:]) == [misread]
+    # A misread two digits off is no such contest: the two agreeing reads pass.
+    two_off = misread[:3] + ("5" if misread[3] != "5" else "4") + misread[4:8] + "8" + misread[9:]
+    assert sum(a != b for a, b in zip(two_off, misread)) == 2
+    assert bankcard._passing([[], [], [], [], [(misread, True)], [(two_off, True)], [(misread, True)]]) == [misread]

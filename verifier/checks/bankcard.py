@@ -255,7 +255,8 @@ def _passing(reads: list) -> list[str]:
     in ten."""
     plain = _votes(reads[:PLAIN_VARIANTS])
     formed_plain = {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok}
-    good = [d for d in plain if luhn_valid(d) and d in formed_plain and plain[d] >= 2]
+    good = [d for d in plain if luhn_valid(d) and d in formed_plain and plain[d] >= 2
+            and not (plain[d] == 2 and _contested(d, formed_plain))]
     printed = _printed(reads)
     if good or (printed and not _may_lack_digit(printed)):
         return good
@@ -264,6 +265,15 @@ def _passing(reads: list) -> list[str]:
     formed |= formed_plain
     relief = {d for d in formed if luhn_valid(d) and votes[d] >= 2}
     return sorted(_digit_dropped(printed, relief) if printed else relief)
+
+
+def _contested(number: str, formed: set[str]) -> bool:
+    """Another well-formed whole read is number with one digit changed and fails Luhn. Luhn catches every
+    single-digit error, so one of the two misread that digit, and which one nothing tells: on a bad card
+    a blurred foil 8 read as 2 by the two colour views (which misread alike) made a number that passes.
+    Three agreeing sources outweigh one such read; two do not."""
+    return any(len(other) == len(number) and not luhn_valid(other)
+               and sum(a != b for a, b in zip(number, other)) == 1 for other in formed)
 
 
 def _doubted_digit(value: str, reads: list) -> str | None:
@@ -307,11 +317,12 @@ def check_card_number(doc: np.ndarray) -> CheckResult:
     return read_card(doc)[0]
 
 
-def read_card(doc: np.ndarray) -> tuple[CheckResult, str | None]:
+def read_card(doc: np.ndarray, relief: bool = True) -> tuple[CheckResult, str | None]:
     """(card_number_valid in the card layout, hint). hint: when unsure, a well-formed Luhn-valid number
-    read only once, which a second, independent read (search_number) may confirm."""
+    read only once, which a second, independent read (search_number) may confirm. relief=False reads the
+    plain views only (no height maps: their misreads of unfoiled digits repeat across sources)."""
     _, box = roi(doc, *NUMBER_ROI)
-    reads = read_card_candidates(doc)
+    reads = read_card_candidates(doc) if relief else read_card_candidates(doc, PLAIN_VARIANTS)
     votes = _votes(reads[:PLAIN_VARIANTS]) + _relief_votes(reads[PLAIN_VARIANTS:])[0]
     formed = {d for r in reads for d, ok in r if ok}
     good = _passing(reads)
