@@ -90,11 +90,12 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     # nothing tells. (An unsure first read doubted the digit itself: another view may settle it.)
     if first.status == UNSURE:
         # Up or down was chosen on one quick read of each half turn; dark embossed digits on a dark card
-        # (and a lamp's glare) may give neither turn a number then. The plain views of the other turn may;
-        # only their pass replaces the first answer. (Not the relief height maps: on a bad card with
-        # unfoiled digits, exactly cropped and turned, two of them read three 8s as 6 alike, and passed.)
+        # (and a lamp's glare) may give neither turn a number then. The full read of the other turn may;
+        # only its pass replaces the first answer, and a number the relief height maps carry needs all
+        # three of their sources (or two and a plain read) here: on a bad card with unfoiled digits,
+        # exactly cropped and turned, two of them read three 8s as 6 alike.
         other = document.flipped(doc)
-        again, _ = bankcard.read_card(other.doc, relief=False)
+        again, _ = bankcard.read_card(other.doc, relief_quorum=3)
         if again.status == PASS:
             return _in_original(other, [again])
     if first.status == UNSURE and document.NO_OUTLINE not in doc.notes:

@@ -239,3 +239,15 @@ def test_two_reads_contested_by_a_whole_read_one_digit_off_do_not_pass():
     two_off = misread[:3] + ("5" if misread[3] != "5" else "4") + misread[4:8] + "8" + misread[9:]
     assert sum(a != b for a, b in zip(two_off, misread)) == 2
     assert bankcard._passing([[], [], [], [], [(misread, True)], [(two_off, True)], [(misread, True)]]) == [misread]
+
+
+def test_a_second_look_needs_three_relief_reads():
+    """The other way up is read when the quick reads chose neither turn: there a number the relief height
+    maps carry needs three agreeing reads. Two maps read three unfoiled 8s of a bad card as 6 alike
+    (bench/exact_crops.py seed 781, #11), and a Luhn-valid misread passed."""
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS)]
+    two = plain + [[], [], [(GOOD, True)], [(GOOD, True)]]
+    three = plain + [[(GOOD, True)], [], [(GOOD, True)], [(GOOD, True)]]
+    assert bankcard._passing(two) == [GOOD]
+    assert bankcard._passing(two, relief_quorum=3) == []
+    assert bankcard._passing(three, relief_quorum=3) == [GOOD]

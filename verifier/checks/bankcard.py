@@ -189,7 +189,8 @@ def _grouped(run: list[str]) -> bool:
     return len(run) >= 4 and all(len(g) == 4 for g in run[:-1]) and 1 <= len(run[-1]) <= 4
 
 
-def read_card_candidates(doc: np.ndarray, max_variants: int = PLAIN_VARIANTS + 4) -> list[list[tuple]]:
+def read_card_candidates(doc: np.ndarray, max_variants: int = PLAIN_VARIANTS + 4,
+                         relief_quorum: int = 2) -> list[list[tuple]]:
     """Candidates per preprocessing; stops once a number passes (see _passing)."""
     crop, _ = roi(doc, *NUMBER_ROI)
     reads = []
@@ -199,7 +200,7 @@ def read_card_candidates(doc: np.ndarray, max_variants: int = PLAIN_VARIANTS + 4
         img = cv2.copyMakeBorder(img, 12, 12, 12, 12, cv2.BORDER_REPLICATE)
         # psm 6 (a block): the band also holds the VALID THRU line, which derails single-line mode.
         reads.append(candidates(ocr.ocr_text(img, psm=6, whitelist="0123456789 ", timeout=5)))
-        if _passing(reads):
+        if _passing(reads, relief_quorum):
             break
         printed = _printed(reads) if len(reads) == PLAIN_VARIANTS else set()
         if printed and not _may_lack_digit(printed):
@@ -242,7 +243,7 @@ def _one_digit_more(longer: str, shorter: str) -> bool:
                                                    for i in range(len(longer)))
 
 
-def _passing(reads: list) -> list[str]:
+def _passing(reads: list, relief_quorum: int = 2) -> list[str]:
     """Luhn-valid numbers read alike by two plain preprocessings and well formed in one of them. A single
     read never passes: one misread digit of a card that fails Luhn passes it one time in ten; and a run
     of digits that is not grouped like a card number (6220 5277 507 6727 127) is a misread however often
@@ -252,7 +253,7 @@ def _passing(reads: list) -> list[str]:
     or foiled digits the maps are no better than noise; see _digit_dropped for the one exception), and
     then a number must be well formed and read by two of their sources, or by one and a plain read: their
     misreads repeat across regularisations, and a number a digit short or off still passes Luhn one time
-    in ten."""
+    in ten. (relief_quorum: how many reads that takes; a second look asks for more.)"""
     plain = _votes(reads[:PLAIN_VARIANTS])
     formed_plain = {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok}
     good = [d for d in plain if luhn_valid(d) and d in formed_plain and plain[d] >= 2
@@ -263,7 +264,7 @@ def _passing(reads: list) -> list[str]:
     votes, formed = _relief_votes(reads[PLAIN_VARIANTS:])
     votes += plain                   # a plain read and a relief read that agree are two reads too
     formed |= formed_plain
-    relief = {d for d in formed if luhn_valid(d) and votes[d] >= 2}
+    relief = {d for d in formed if luhn_valid(d) and votes[d] >= relief_quorum}
     return sorted(_digit_dropped(printed, relief) if printed else relief)
 
 
@@ -317,15 +318,15 @@ def check_card_number(doc: np.ndarray) -> CheckResult:
     return read_card(doc)[0]
 
 
-def read_card(doc: np.ndarray, relief: bool = True) -> tuple[CheckResult, str | None]:
+def read_card(doc: np.ndarray, relief_quorum: int = 2) -> tuple[CheckResult, str | None]:
     """(card_number_valid in the card layout, hint). hint: when unsure, a well-formed Luhn-valid number
-    read only once, which a second, independent read (search_number) may confirm. relief=False reads the
-    plain views only (no height maps: their misreads of unfoiled digits repeat across sources)."""
+    read only once, which a second, independent read (search_number) may confirm. relief_quorum: the
+    agreeing reads a number carried by the relief height maps needs (see _passing)."""
     _, box = roi(doc, *NUMBER_ROI)
-    reads = read_card_candidates(doc) if relief else read_card_candidates(doc, PLAIN_VARIANTS)
+    reads = read_card_candidates(doc, relief_quorum=relief_quorum)
     votes = _votes(reads[:PLAIN_VARIANTS]) + _relief_votes(reads[PLAIN_VARIANTS:])[0]
     formed = {d for r in reads for d, ok in r if ok}
-    good = _passing(reads)
+    good = _passing(reads, relief_quorum)
     if good:
         best = max(good, key=lambda d: (votes[d], d in formed))
         return CheckResult("card_number_valid", PASS, 0.95, best, "银行卡号校验通过（Luhn）", box), None
