@@ -85,9 +85,6 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     result = _in_original(doc, [first])
     if first.status == PASS:
         return result
-    # When the first read is a whole number that fails Luhn, no other view below may pass that number with
-    # one digit changed: one misread digit can land on a number that passes, and which view misread,
-    # nothing tells. (An unsure first read doubted the digit itself: another view may settle it.)
     if first.status == UNSURE:
         # Up or down was chosen on one quick read of each half turn; dark embossed digits on a dark card
         # (and a lamp's glare) may give neither turn a number then. The full read of the other turn may;
@@ -98,6 +95,9 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
         again, _ = bankcard.read_card(other.doc, relief_quorum=3)
         if again.status == PASS:
             return _in_original(other, [again])
+    # When the first read is a whole number that fails Luhn, no other view below may pass that number with
+    # one digit changed: one misread digit can land on a number that passes, and which view misread,
+    # nothing tells. (An unsure first read doubted the digit itself: another view may settle it.)
     if first.status == UNSURE and document.NO_OUTLINE not in doc.notes:
         # The outline finder's masks round a card's corners off or lose a dark edge in its shadow: move
         # each side onto the card's edge and read again. Only a pass replaces the first answer, and only
