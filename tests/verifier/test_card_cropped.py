@@ -1,7 +1,8 @@
 """A card photo cropped to the card (a scanning app's output, or the user's own crop) has no outline around
 the card: its frame is the card's edge. Small crisp outlines of a card's shape inside it are the UnionPay
 logo or the chip, not the card (alternative generator, alt6262_0125 flattened; 17 of 23 sound cards cropped
-so were flagged before)."""
+so were flagged before). The fixture tests fail on the code before; the drawn logo cards pass on it too and
+only guard against regressions."""
 from pathlib import Path
 
 import cv2
