@@ -7,6 +7,9 @@ import numpy as np
 SEARCH_LONG_SIDE = 640          # contour search runs on a small copy: fast and ignores text detail
 MIN_AREA_FRACTION = 0.12
 MIN_SHAPED_FRACTION = 0.03      # a card of known shape, outlined crisply all round, may be small
+CLEAN_BEYOND = 14               # px at SEARCH_LONG_SIDE: a complete outline's outside still differs this far out
+SOFT_EDGE_STEP = 0.9             # an outline with colour contrast this complete may have soft edges...
+SOFT_CANNY = (10, 30)           # ...found with these Canny thresholds
 CROPPED_TO_CARD = 0.04          # a photo this close to a card's proportions is the card (3:2 photos are 5.4 % off)
 
 
@@ -24,7 +27,7 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
     area_img = small.shape[0] * small.shape[1]
     cropped = _cropped_to_card(aspect, image.shape)
     floor = MIN_SHAPED_FRACTION if _card_shaped(aspect) and not cropped else MIN_AREA_FRACTION
-    edges = _edge_map(small)
+    edges, soft = _edge_map(small), None
     smooth = cv2.blur(small, (7, 7)).astype(np.float32)
     clean, rough = [], []
     for mask in _candidate_masks(small):
@@ -46,14 +49,23 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
             # so a true outline must also separate two different colours.
             support = edge_support(edges, quad)
             step, on_border = side_contrast(smooth, quad)
+            if step >= SOFT_EDGE_STEP and support < 0.9:
+                # Colour differs across every side all along, but a side's edge is soft (a shaken photo, a
+                # lit page on a lit desk): look for it with Canny's thresholds lowered.
+                soft = soft if soft is not None else _edge_map(small, SOFT_CANNY)
+                support = max(support, edge_support(soft, quad))
             if support < 0.6 or step < 0.45:
                 continue
             fraction = cv2.contourArea(quad) / area_img
             if not centred and not (aspect is not None and on_border == 0 and support >= 0.9 and step >= 0.9):
                 continue      # small or off-centre: only an outline of the known shape, crisp all round
-            if on_border == 0 and support >= 0.9 and step >= 0.8:
+            if on_border == 0 and support >= 0.9 and step >= 0.8 \
+                    and side_contrast(smooth, quad, beyond=CLEAN_BEYOND)[0] >= 0.8:
                 # Among complete outlines, one whose sides do not all separate paper from desk was bridged
                 # into the desk's grain or clutter beside the page: its extra size must not buy it the win.
+                # And what lies outside must differ further out too: a region of a form's table, whose
+                # ruled lines run just outside it, is not an outline (a scanned page, its own edges at the
+                # frame, has no complete outline of its own to beat it).
                 clean.append((fraction * step ** 2, quad))
             rough.append((fraction * support ** 3 * step ** 2, quad))
     # A complete, crisp outline beats a bigger one that leans on the frame or on clutter. In a photo
@@ -138,8 +150,8 @@ def colour_edges(small: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return np.maximum.reduce([cv2.Canny(blur[..., i], lo, hi) for i in range(3)])
 
 
-def _edge_map(small: np.ndarray) -> np.ndarray:
-    edges = colour_edges(small, 20, 60)
+def _edge_map(small: np.ndarray, canny: tuple[int, int] = (20, 60)) -> np.ndarray:
+    edges = colour_edges(small, *canny)
     # Tolerant: contours of closed edge bands sit a few pixels inside or outside the true edge.
     return cv2.dilate(edges, np.ones((21, 21), np.uint8))
 
@@ -162,9 +174,11 @@ def edge_support(edges: np.ndarray, quad: np.ndarray) -> float:
     return float(np.mean(shares)) if min(shares) > 0.3 else 0.0
 
 
-def side_contrast(smooth: np.ndarray, quad: np.ndarray, offset: float = 6, step: float = 18) -> tuple[float, int]:
+def side_contrast(smooth: np.ndarray, quad: np.ndarray, offset: float = 6, step: float = 18,
+                  beyond: float | None = None) -> tuple[float, int]:
     """(mean over sides of the share of points whose colour inside and outside differ by > step,
-    number of sides on the image border)."""
+    number of sides on the image border). beyond: the colour further out, this far, must differ from the
+    inside too (a desk does; a ruled line just outside a region of the page does not)."""
     h, w = smooth.shape[:2]
     centre = quad.mean(0)
     shares, on_border = [], 0
@@ -177,17 +191,25 @@ def side_contrast(smooth: np.ndarray, quad: np.ndarray, offset: float = 6, step:
         if np.dot(n, (p + q) / 2 - centre) < 0:
             n = -n
         inner = np.round(pts - offset * n).astype(int)
-        outer = np.round(pts + offset * n).astype(int)
-        ok = ((outer[:, 0] >= 0) & (outer[:, 0] < w) & (outer[:, 1] >= 0) & (outer[:, 1] < h)
-              & (inner[:, 0] >= 0) & (inner[:, 0] < w) & (inner[:, 1] >= 0) & (inner[:, 1] < h))
+        outers = [np.round(pts + o * n).astype(int) for o in (offset, beyond) if o is not None]
+        ok = _inside_image(inner, w, h)
+        for outer in outers:
+            ok &= _inside_image(outer, w, h)
         if ok.mean() < 0.5:
             shares.append(0.75)       # side on or beyond the image border (scan, cut-off paper): neutral
             on_border += 1
             continue
         a = smooth[inner[ok, 1], inner[ok, 0]].reshape(ok.sum(), -1)
-        b = smooth[outer[ok, 1], outer[ok, 0]].reshape(ok.sum(), -1)
-        shares.append(float((np.linalg.norm(a - b, axis=1) > step).mean()))
+        differ = np.ones(int(ok.sum()), bool)
+        for outer in outers:
+            b = smooth[outer[ok, 1], outer[ok, 0]].reshape(ok.sum(), -1)
+            differ &= np.linalg.norm(a - b, axis=1) > step
+        shares.append(float(differ.mean()))
     return (float(np.mean(shares)) if min(shares) > 0.25 else 0.0), on_border
+
+
+def _inside_image(pts: np.ndarray, w: int, h: int) -> np.ndarray:
+    return (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
 
 
 def _on_border(pts: np.ndarray, w: int, h: int, tol: int = 4) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 
 import cv2
@@ -167,13 +168,22 @@ def _cards_on_page(doc: DocImage, result: list[CheckResult], hint: str | None
 def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     # The photo box is top right; if the page is upside down the face shows up after a flip. Each view is
     # searched once (the photo check's wider second look is the costly part).
-    found = photo.check_photo(doc.doc)
-    if found.status != PASS:
-        other = document.flipped(doc)
-        again = photo.check_photo(other.doc)
+    found = _in_original(doc, [photo.check_photo(doc.doc)])[0]
+    other = document.flipped(doc)
+    views = [other]
+    if document.NO_OUTLINE in doc.notes:
+        # No outline: the view is the whole photo, and the page may lie small in it, on its side. The
+        # form's text lines, levelled and cropped, hold the table with the photo box at its top right.
+        views = itertools.chain(views, (v for block in document.text_blocks(doc)
+                                        for v in (block, document.flipped(block))))
+    for view in views:
+        if found.status == PASS:
+            break
+        again = photo.check_photo(view.doc)
         if again.status == PASS:
-            doc, found = other, again
-    return _in_original(doc, [found, seal.check_seal(doc.doc)])
+            found = _in_original(view, [again])[0]
+            doc = other if view is other else doc      # a cropped block may leave the seal out
+    return [found] + _in_original(doc, [seal.check_seal(doc.doc)])
 
 
 def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
