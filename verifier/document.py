@@ -69,16 +69,19 @@ def levelled(doc: DocImage, min_angle: float = 1.5) -> DocImage:
     return DocImage(original=doc.original, doc=img, to_original=m, notes=doc.notes)
 
 
-def orient(doc: DocImage, score, good: float, floor: float = 0) -> DocImage:
+def orient(doc: DocImage, score, good: float, floor: float = 0, deeper=None) -> DocImage:
     """Keep the view (as is, or turned 180 degrees) that score() rates higher; try as-is first.
 
     The turned view must also reach floor: a stray digit read upside down is no reason to turn a page.
+    When neither view does, deeper() (a slower score on the same scale) decides, if given, on the same terms.
     """
     s0 = score(doc.doc)
     if s0 >= good:
         return doc
     other = flipped(doc)
     s1 = score(other.doc)
+    if max(s0, s1) < floor and deeper is not None:
+        s0, s1 = deeper(doc.doc), deeper(other.doc)
     return other if s1 > s0 and s1 >= floor else doc
 
 

@@ -81,13 +81,13 @@ def _id_back(doc: DocImage, expected: dict, today) -> list[CheckResult]:
 
 
 def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    doc = document.orient(doc, bankcard.orientation_score, 20, floor=10)
+    doc = document.orient(doc, bankcard.orientation_score, 20, floor=10, deeper=bankcard.deep_orientation_score)
     first, hint = bankcard.read_card(doc.doc)
     result = _in_original(doc, [first])
     if first.status == PASS:
         return result
     if first.status == UNSURE:
-        # Up or down was chosen on one quick read of each half turn; dark embossed digits on a dark card
+        # Up or down was chosen on a few quick reads of each half turn; dark embossed digits on a dark card
         # (and a lamp's glare) may give neither turn a number then. The full read of the other turn may;
         # only its pass replaces the first answer, and a number the relief height maps carry needs all
         # three of their sources (or two and a plain read) here: on a bad card with unfoiled digits,

@@ -251,3 +251,63 @@ def test_a_second_look_needs_three_relief_reads():
     assert bankcard._passing(two) == [GOOD]
     assert bankcard._passing(two, relief_quorum=3) == []
     assert bankcard._passing(three, relief_quorum=3) == [GOOD]
+
+
+def test_relief_reads_contested_by_a_plain_read_a_few_digits_off_do_not_pass():
+    """Two relief height maps read three unfoiled 8s of a bad card as 6 alike, and the misread passes Luhn
+    (bench/exact_crops.py seed 781, #11, once the card was turned the right way up at the first read); a
+    plain view read the number whole with two of those 8s, failing Luhn. The maps misread several digits
+    alike, so such a plain read contests their number; three agreeing relief sources still pass."""
+    bad, misread = "62284877530910785", "62264677530910765"
+    assert not luhn_valid(bad) and luhn_valid(misread)
+    plain_read = "62284877530910725"                  # the plain view's read: 3 digits off the misread
+    assert not luhn_valid(plain_read) and sum(a != b for a, b in zip(plain_read, misread)) == 3
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS)]
+    plain[6] = [(plain_read, True)]
+    two = plain + [[], [], [(misread, True)], [(misread, True)]]
+    three = plain + [[(misread, True)], [], [(misread, True)], [(misread, True)]]
+    assert bankcard._passing(two) == []
+    assert bankcard._passing(three) == [misread]
+    # Without the plain read, two relief sources still pass (the first look's quorum), and a plain read four
+    # digits off is no contest.
+    assert bankcard._passing([[] for _ in plain] + two[bankcard.PLAIN_VARIANTS:]) == [misread]
+    four_off = "1" + plain_read[1:]
+    plain[6] = [(four_off, True)]
+    assert not luhn_valid(four_off)
+    assert bankcard._passing(plain + two[bankcard.PLAIN_VARIANTS:]) == [misread]
+
+
+def test_plain_reads_that_misread_different_digits_do_not_contest_the_relief_number():
+    """A sound card (bench/exact_crops.py seed 780, #8): two relief maps read it right; two plain views read
+    it whole, each with a different digit wrong, and each agrees with the maps where the other does not."""
+    good = "6215580689352294991"
+    one, other = "6245580689352294991", "6215580639352294991"
+    assert luhn_valid(good) and not luhn_valid(one) and not luhn_valid(other)
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS)]
+    plain[3], plain[5] = [(one, True)], [(other, True)]
+    relief = [[], [], [(good, True)], [(good, True)]]
+    assert bankcard._passing(plain + relief) == [good]
+    # A plain read two digits off, and the other plain read agreeing with the maps at only one of them:
+    # contested.
+    two_off = "6245580639352294991"
+    plain[3] = [(two_off, True)]
+    assert not luhn_valid(two_off)
+    assert bankcard._passing(plain + relief) == []
+
+
+def test_a_number_only_the_relief_maps_read_is_no_hint_when_a_plain_read_contests_it(monkeypatch):
+    """An unsure card's hint is confirmed by one line read. The line search reads the same relief maps of
+    the same raised digits and misreads them alike, so a number only the maps read gives no hint when a
+    plain read contests it (bench/exact_crops.py seed 781 #11); uncontested it does (seed 780 #16, a sound
+    card that a relief line read then confirms)."""
+    def card(reads):
+        monkeypatch.setattr(bankcard, "read_card_candidates", lambda doc, relief_quorum=2: reads)
+        return bankcard.read_card(np.zeros((540, 856, 3), np.uint8))
+
+    misread, plain_read = "62264677530910765", "62284877530910725"
+    plain = [[] for _ in range(bankcard.PLAIN_VARIANTS)]
+    result, hint = card(plain + [[], [], [(misread, True)], []])
+    assert result.status == "unsure" and result.value == misread and hint == misread
+    contested = [[(plain_read, True)]] + plain[1:]
+    result, hint = card(contested + [[], [], [(misread, True)], []])
+    assert result.status == "unsure" and result.value == misread and hint is None
