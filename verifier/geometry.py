@@ -47,19 +47,20 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
             # A real outline has image edges along all four sides; a blob merged with background clutter
             # may be large but its hull cuts across flat regions. On a textured desk edges are everywhere,
             # so a true outline must also separate two different colours.
-            support = edge_support(edges, quad)
+            support = crisp = edge_support(edges, quad)
             step, on_border = side_contrast(smooth, quad)
-            if step >= SOFT_EDGE_STEP and support < 0.9:
+            if step >= SOFT_EDGE_STEP and support < 0.6:
                 # Colour differs across every side all along, but a side's edge is soft (a shaken photo, a
-                # lit page on a lit desk): look for it with Canny's thresholds lowered.
+                # lit page on a lit desk): look for it with Canny's thresholds lowered. (Not crisp: on a busy
+                # desk the lowered thresholds find edges everywhere.)
                 soft = soft if soft is not None else _edge_map(small, SOFT_CANNY)
-                support = max(support, edge_support(soft, quad))
+                support = edge_support(soft, quad)
             if support < 0.6 or step < 0.45:
                 continue
             fraction = cv2.contourArea(quad) / area_img
-            if not centred and not (aspect is not None and on_border == 0 and support >= 0.9 and step >= 0.9):
+            if not centred and not (aspect is not None and on_border == 0 and crisp >= 0.9 and step >= 0.9):
                 continue      # small or off-centre: only an outline of the known shape, crisp all round
-            if on_border == 0 and support >= 0.9 and step >= 0.8 \
+            if on_border == 0 and crisp >= 0.9 and step >= 0.8 \
                     and side_contrast(smooth, quad, beyond=CLEAN_BEYOND)[0] >= 0.8:
                 # Among complete outlines, one whose sides do not all separate paper from desk was bridged
                 # into the desk's grain or clutter beside the page: its extra size must not buy it the win.
