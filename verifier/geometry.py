@@ -8,7 +8,7 @@ SEARCH_LONG_SIDE = 640          # contour search runs on a small copy: fast and 
 MIN_AREA_FRACTION = 0.12
 MIN_SHAPED_FRACTION = 0.03      # a card of known shape, outlined crisply all round, may be small
 CLEAN_BEYOND = 14               # px at SEARCH_LONG_SIDE: a complete outline's outside still differs this far out
-SOFT_EDGE_STEP = 0.9             # an outline with colour contrast this complete may have soft edges...
+SOFT_EDGE_STEP = 0.9            # an outline with colour contrast this complete may have soft edges...
 SOFT_CANNY = (10, 30)           # ...found with these Canny thresholds
 CROPPED_TO_CARD = 0.04          # a photo this close to a card's proportions is the card (3:2 photos are 5.4 % off)
 

@@ -218,6 +218,11 @@ def _votes(reads: list) -> Counter:
     return Counter(d for s in sources.values() for d in s)
 
 
+def _formed(reads: list) -> set[str]:
+    """The well-formed numbers among reads (lists of candidates)."""
+    return {d for r in reads for d, ok in r if ok}
+
+
 def _printed(reads: list) -> set[str]:
     """Well-formed numbers two plain preprocessings read alike: the digits are legible as print."""
     plain = _votes(reads[:PLAIN_VARIANTS])
@@ -256,7 +261,7 @@ def _passing(reads: list, relief_quorum: int = 2) -> list[str]:
     misreads repeat across regularisations, and a number a digit short or off still passes Luhn one time
     in ten. (relief_quorum: how many reads that takes; a second look asks for more.)"""
     plain = _votes(reads[:PLAIN_VARIANTS])
-    formed_plain = {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok}
+    formed_plain = _formed(reads[:PLAIN_VARIANTS])
     good = [d for d in plain if luhn_valid(d) and d in formed_plain and plain[d] >= 2
             and not (plain[d] == 2 and _contested(d, formed_plain))]
     printed = _printed(reads)
@@ -343,7 +348,7 @@ def read_card(doc: np.ndarray, relief_quorum: int = 2) -> tuple[CheckResult, str
     _, box = roi(doc, *NUMBER_ROI)
     reads = read_card_candidates(doc, relief_quorum=relief_quorum)
     votes = _votes(reads[:PLAIN_VARIANTS]) + _relief_votes(reads[PLAIN_VARIANTS:])[0]
-    formed = {d for r in reads for d, ok in r if ok}
+    formed = _formed(reads)
     good = _passing(reads, relief_quorum)
     if good:
         best = max(good, key=lambda d: (votes[d], d in formed))
@@ -364,7 +369,7 @@ def read_card(doc: np.ndarray, relief_quorum: int = 2) -> tuple[CheckResult, str
         max(seen, key=len) if seen else None
     # A number only the relief height maps read is no hint when a plain read contests it: the line search
     # reads the same maps of the same raised digits and misreads them alike (a bad card's three 8s as 6).
-    plain = {d for r in reads[:PLAIN_VARIANTS] for d, ok in r if ok}
+    plain = _formed(reads[:PLAIN_VARIANTS])
     hint = value if value in formed and luhn_valid(value) \
         and (value in plain or not _relief_contested(value, plain)) else None
     return CheckResult("card_number_valid", UNSURE, 0.3, value, "未能可靠识别银行卡号，请人工核对", box), hint
