@@ -7,6 +7,7 @@ import numpy as np
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 WORK_WIDTH = 620
+SQUARE = 0.9              # squareness: discs and rings 0.79 (0.85 a slightly squashed one), square stamps ~1
 MAX_FILL = 0.42           # seals cover 0.2-0.35 of their disc; red photo backdrops around a head 0.45+
 
 
@@ -46,6 +47,16 @@ def disc_fill(patch: np.ndarray) -> float:
     yy, xx = np.mgrid[0:h, 0:w]
     inside = ((xx - w / 2) / max(w / 2, 1)) ** 2 + ((yy - h / 2) / max(h / 2, 1)) ** 2 <= 1
     return float((patch[inside] > 0).mean()) if inside.any() else 0.0
+
+
+def squareness(component: np.ndarray) -> float:
+    """The share of its smallest enclosing rectangle (at any angle) that a blob's convex hull fills: a disc
+    or a ring fills pi/4 of it (0.79), a square stamp's frame all of it, whatever the turn."""
+    pts = cv2.findNonZero(component.astype(np.uint8))
+    if pts is None or len(pts) < 5:
+        return 0.0
+    (_, _), (rw, rh), _ = cv2.minAreaRect(pts)
+    return float(cv2.contourArea(cv2.convexHull(pts)) / max(rw * rh, 1.0))
 
 
 def white_balance(bgr: np.ndarray) -> np.ndarray:
@@ -88,7 +99,7 @@ def _hsv_seal(small: np.ndarray, scale: float) -> CheckResult | None:
     """The first pass: saturated red components shaped like a hollow disc with ink on their outer ring."""
     mask = red_mask(small)
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed)
     best = None
     for i in range(1, n):
         x, y, w, h, area = stats[i]
@@ -96,6 +107,8 @@ def _hsv_seal(small: np.ndarray, scale: float) -> CheckResult | None:
             continue
         if disc_fill(mask[y:y + h, x:x + w]) > MAX_FILL:
             continue                  # a solid red patch (photo backdrop, emblem), not a hollow seal
+        if squareness(labels[y:y + h, x:x + w] == i) > SQUARE:
+            continue                  # a square name stamp (姓名章), not the union's round seal
         cx, cy, r = x + w / 2, y + h / 2, (w + h) / 4
         ring, centre = ring_score(mask, cx, cy, r)
         score = ring * 0.8 + min(centre, 0.25)
