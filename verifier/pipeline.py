@@ -116,13 +116,15 @@ def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
     # The outline missed or cut the card, or the number was misread in the card layout: look for the
     # number line anywhere in the photo, at any angle. It only answers on two agreeing reads, so a pass
     # needs a Luhn-valid number read twice (a single well-formed read in the card layout, the hint, counts
-    # as one); an agreed bad read replaces only an unsure.
-    found = bankcard.number_anywhere(doc.original, hint if result[0].status == UNSURE else None)
+    # as one); an agreed bad read replaces only an unsure, and not one whose hint, a whole Luhn-valid number
+    # the card layout read, it contradicts (two pipelines disagree: which misread, nothing tells).
+    hint = hint if result[0].status == UNSURE else None
+    found = bankcard.number_anywhere(doc.original, hint)
     if found is None:
         return result
     passes = found.status == PASS and not bankcard.one_digit_off(found.value, _failing(first))
     clearer = found.status != PASS and result[0].status == UNSURE \
-        and not bankcard.cut_short(found.value, result[0].value)
+        and not bankcard.cut_short(found.value, result[0].value) and hint is None
     return [found] if passes or clearer else result
 
 

@@ -16,8 +16,8 @@ from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 NUMBER_ROI = (0.03, 0.50, 0.99, 0.80)
 EMBOSS_DIGIT_SHARE = 0.28       # digit height / NUMBER_ROI height on a flattened card
-TRUSTED_VARIANTS = 4            # _variants: polarities and top-hats, then colour distance, flattened and
-PLAIN_VARIANTS = 7              # colour again (two of these read alike pass), then relief
+TRUSTED_VARIANTS = 4            # _variants: polarities and top-hats, then colour distance, flattened,
+PLAIN_VARIANTS = 9              # colour again and two hue axes (two of these read alike pass), then relief
 DEEP_ORIENTATION_VIEWS = 4      # _variants after the first that deep_orientation_score reads
 RELIEF_CONTEST_DIGITS = 3       # see _relief_contested
 POLARITY_TWINS = {2: 0}         # _variants index -> the index it repeats in the other polarity
@@ -47,6 +47,12 @@ def _variants(crop: np.ndarray):
     # The colour distance again at another size and background scale: a second, differently wrong look.
     yield undotted(_colour_distance(cv2.resize(crop, None, fx=0.9, fy=0.9, interpolation=cv2.INTER_AREA),
                                     1.5 * digit * 0.75), 0.75 * digit)
+    # Foil with a dark drop shadow on a tinted card: the distance above mixes the foil's hue with the
+    # shadow's darkness, and both colour views misread the same digit alike; the foil's hue alone, along
+    # CIELAB's red-green and yellow-blue axes, keeps the shadow out.
+    lab = cv2.cvtColor(cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC), cv2.COLOR_BGR2LAB)
+    for axis in (1, 2):
+        yield undotted(_hue_axis(lab[..., axis], digit), digit)
     # Raised digits without foil are the card's colour, seen only by their lit and shadowed edges
     # (PLAIN_VARIANTS come before these; a relief read must be confirmed by a second read).
     yield from _relief_variants(g, digit)
@@ -59,6 +65,16 @@ def _colour_distance(crop: np.ndarray, digit: float) -> np.ndarray:
     lab = cv2.cvtColor(crop, cv2.COLOR_BGR2LAB).astype(np.float32)
     d = np.linalg.norm(lab - cv2.GaussianBlur(lab, (0, 0), digit), axis=2)
     return np.clip(255 - 255 * d / (np.percentile(d, 99) + 1e-6), 0, 255).astype(np.uint8)
+
+
+def _hue_axis(channel: np.ndarray, digit: float) -> np.ndarray:
+    """A colour axis minus its smooth background across the card (a gradient, the logo), in units of its
+    spread, with its sparse tail, the digits, dark."""
+    f = channel.astype(np.float32)
+    d = f - cv2.GaussianBlur(f, (0, 0), 1.5 * digit)
+    if float(((d - d.mean()) ** 3).mean()) > 0:
+        d = -d
+    return np.clip(200 + 60 * d / (float(d.std()) + 1e-6), 0, 255).astype(np.uint8)
 
 
 def _flattened(g: np.ndarray, digit: float) -> np.ndarray:
@@ -300,6 +316,11 @@ def _relief_contested(number: str, plain: set[str]) -> bool:
     return False
 
 
+def _distance(number: str, others: set[str]) -> int:
+    """Digits by which number differs from the other reads of its length, all told."""
+    return sum(sum(a != b for a, b in zip(number, o)) for o in others if len(o) == len(number))
+
+
 def _doubted_digit(value: str, reads: list) -> str | None:
     """Why an agreed Luhn-failing number is not read clearly enough to fail the card (a Chinese detail),
     or None when it is.
@@ -311,7 +332,7 @@ def _doubted_digit(value: str, reads: list) -> str | None:
     the number pass Luhn. Either way the number never passes."""
     if not any(value == d for r in reads[:PLAIN_VARIANTS] for d, _ in r):
         return f"银行卡号读作 {value}，未通过 Luhn 校验，但只在浮雕高度图中读出，数字可能误读，请人工核对"
-    for other in {d for r in reads for d, _ in r if len(d) == len(value) and d != value and luhn_valid(d)}:
+    for other in sorted({d for r in reads for d, _ in r if len(d) == len(value) and d != value and luhn_valid(d)}):
         diff = [i for i, (a, b) in enumerate(zip(value, other)) if a != b]
         if len(diff) == 1:
             i = diff[0]
@@ -356,17 +377,18 @@ def read_card(doc: np.ndarray, relief_quorum: int = 2) -> tuple[CheckResult, str
     bad = [d for d in votes if votes[d] >= 2 and d in formed and not luhn_valid(d)]
     if bad:
         # On a tie the longer number: a block read often drops the last group onto a line of its own.
-        value = max(bad, key=lambda d: (votes[d], len(d)))
+        value = max(sorted(bad), key=lambda d: (votes[d], len(d)))
         doubt = _doubted_digit(value, reads)
         if doubt is not None:
             return CheckResult("card_number_valid", UNSURE, 0.4, value, doubt, box), None
         return CheckResult("card_number_valid", FAIL, 0.8, value, f"银行卡号 {value} 未通过 Luhn 校验，请核对",
                            box), None
-    # The most repeated well-formed read (Luhn-valid first on a tie: it may be confirmed by a line read),
-    # else the longest digit run. Never a pass by itself.
+    # The most repeated well-formed read (Luhn-valid first on a tie: it may be confirmed by a line read;
+    # then the one closest to the other reads of its length), else the longest digit run. Never a pass by
+    # itself.
     seen = [d for r in reads for d, _ in r]
-    value = max(formed, key=lambda d: (votes[d], luhn_valid(d), len(d))) if formed else \
-        max(seen, key=len) if seen else None
+    value = max(sorted(formed), key=lambda d: (votes[d], luhn_valid(d), len(d), -_distance(d, formed))) \
+        if formed else max(seen, key=len) if seen else None
     # A number only the relief height maps read is no hint when a plain read contests it: the line search
     # reads the same maps of the same raised digits and misreads them alike (a bad card's three 8s as 6).
     plain = _formed(reads[:PLAIN_VARIANTS])
@@ -587,6 +609,12 @@ def _relief_line_reads(plain: dict[str, set], votes: Counter, hint: str | None) 
     return {"relief": both, "relief again": again, "relief and hint": {hint} & set(votes)}
 
 
+def _by_votes(votes: Counter) -> list[tuple[str, int]]:
+    """Most votes first; ties in digit order, not in the order sets happened to list them (which changes
+    with Python's hash seed from one worker process to the next)."""
+    return sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def _line_votes(reads: list[dict[str, set]], hint: str | None) -> Counter:
     """Votes for numbers read from views of one line: one per preprocessing, whichever views it read
     them in, and one more for the hint."""
@@ -624,7 +652,7 @@ def search_number(image: np.ndarray, hint: str | None = None) -> tuple[str, bool
                 reads = []
                 for view, colour in views[turn::2]:
                     reads.append(_view_reads(view, colour, hint))
-                    agreed = [d for d, n in _line_votes(reads, hint).most_common() if n >= 2]
+                    agreed = [d for d, n in _by_votes(_line_votes(reads, hint)) if n >= 2]
                     good = [d for d in agreed if luhn_valid(d)]
                     if good:
                         return good[0], True, numberline.line_box(rect)
