@@ -41,8 +41,8 @@ def _variants(crop: np.ndarray):
     # (TRUSTED_VARIANTS end here.) Colour and brightness relative to the card around the digits: white
     # foil on a pale card differs in hue more than in brightness, and a strong gradient or shadow across
     # the card (a grey scan of a two-tone card) defeats the global thresholds above.
-    yield undotted(_colour_distance(cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC), digit),
-                   digit)
+    big = cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC)
+    yield undotted(_colour_distance(big, digit), digit)
     yield undotted(_flattened(g, digit), digit)
     # The colour distance again at another size and background scale: a second, differently wrong look.
     yield undotted(_colour_distance(cv2.resize(crop, None, fx=0.9, fy=0.9, interpolation=cv2.INTER_AREA),
@@ -50,7 +50,7 @@ def _variants(crop: np.ndarray):
     # Foil with a dark drop shadow on a tinted card: the distance above mixes the foil's hue with the
     # shadow's darkness, and both colour views misread the same digit alike; the foil's hue alone, along
     # CIELAB's red-green and yellow-blue axes, keeps the shadow out.
-    lab = cv2.cvtColor(cv2.resize(crop, None, fx=1.2, fy=1.2, interpolation=cv2.INTER_CUBIC), cv2.COLOR_BGR2LAB)
+    lab = cv2.cvtColor(big if big.ndim == 3 else cv2.cvtColor(big, cv2.COLOR_GRAY2BGR), cv2.COLOR_BGR2LAB)
     for axis in (1, 2):
         yield undotted(_hue_axis(lab[..., axis], digit), digit)
     # Raised digits without foil are the card's colour, seen only by their lit and shadowed edges
@@ -282,7 +282,7 @@ def _passing(reads: list, relief_quorum: int = 2) -> list[str]:
             and not (plain[d] == 2 and _contested(d, formed_plain))]
     printed = _printed(reads)
     if good or (printed and not _may_lack_digit(printed)):
-        return good
+        return sorted(good)
     votes, formed = _relief_votes(reads[PLAIN_VARIANTS:])
     votes += plain                   # a plain read and a relief read that agree are two reads too
     formed |= formed_plain
