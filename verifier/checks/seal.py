@@ -7,7 +7,7 @@ import numpy as np
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 WORK_WIDTH = 620
-SQUARE = 0.9              # squareness: discs and rings 0.79 (0.85 a slightly squashed one), square stamps ~1
+SQUARE = 0.9              # squareness: discs, rings and ellipses pi/4 (real seals, pixelated, up to 0.84), square stamps ~1
 MAX_FILL = 0.42           # seals cover 0.2-0.35 of their disc; red photo backdrops around a head 0.45+
 
 
