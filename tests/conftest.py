@@ -12,6 +12,8 @@ from backoffice.extensions import db as _db
 from support import PG_ADMIN_URL, REDIS_URL, csrf_token, make_app  # noqa: F401
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# make test-fast: no PostgreSQL, no Redis; the app runs on SQLite and service tests are deselected.
+SERVICES = os.environ.get("XUEBU_TEST_SERVICES", "1") != "0"
 
 
 def _missing(service: str, exc: Exception):
@@ -21,14 +23,47 @@ def _missing(service: str, exc: Exception):
     pytest.skip(message)
 
 
+ENGINES = ("postgresql", "sqlite")
+
+
+def _engines_for(item_markers) -> tuple[str, ...]:
+    """PostgreSQL is the production engine and the default; SQLite (the `make run` default) is added for tests
+    marked `both_engines`, and is the only engine when services are off (`make test-fast`)."""
+    if not SERVICES:
+        return ("sqlite",)
+    return ENGINES if "both_engines" in item_markers else ("postgresql",)
+
+
+def pytest_generate_tests(metafunc):
+    if "db_engine" in metafunc.fixturenames:
+        markers = {m.name for m in metafunc.definition.iter_markers()}
+        metafunc.parametrize("db_engine", _engines_for(markers), indirect=True)
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def db_engine(request):
+    return request.param
+
+
+@pytest.fixture
+def app(tmp_path, db_engine, request):
+    """The app on a fresh, empty database: PostgreSQL (its own database, copied from a template with the
+    schema) unless the test runs on SQLite."""
+    if db_engine == "sqlite":
+        app = make_app(tmp_path)
+        with app.app_context():
+            _db.create_all()
+            yield app
+            _db.session.remove()
+            _db.drop_all()
+        return
+    url = request.getfixturevalue("pg_schema_url")
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url,
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 80})
     with app.app_context():
-        _db.create_all()
         yield app
         _db.session.remove()
-        _db.drop_all()
+        _db.engine.dispose()
 
 
 @pytest.fixture
@@ -92,26 +127,60 @@ def pg_server():
     engine.dispose()
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+def _new_database(server, template: str | None = None) -> str:
     from sqlalchemy import text
     name = f"xuebu_t_{uuid.uuid4().hex[:12]}"
-    with pg_server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with pg_server.connect() as conn:
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    return name
+
+
+def _drop_database(server, name: str) -> None:
+    from sqlalchemy import text
+    with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture
-def pg_app(tmp_path, pg_url):
-    """The app on its own PostgreSQL database (schema from the models; test_migrations checks they agree)."""
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=pg_url,
-                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 80})
+def _url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server, tmp_path_factory):
+    """A database holding the schema, made once per run: each test's database is a copy (40 ms, not 150)."""
+    name = _new_database(pg_server)
+    app = make_app(tmp_path_factory.mktemp("template"), SQLALCHEMY_DATABASE_URI=_url(name))
     with app.app_context():
         _db.create_all()
+        _db.session.remove()
+        _db.engine.dispose()
+    yield name
+    _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
+    name = _new_database(pg_server)
+    yield _url(name)
+    _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_schema_url(pg_server, pg_template):
+    """A fresh PostgreSQL database with the schema for one test; dropped afterwards."""
+    name = _new_database(pg_server, template=pg_template)
+    yield _url(name)
+    _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_app(tmp_path, pg_schema_url):
+    """The app on its own PostgreSQL database, whatever the engine of `app` (test_migrations checks that the
+    models' schema and the migrations agree)."""
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=pg_schema_url,
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 80})
+    with app.app_context():
         yield app
         _db.session.remove()
         _db.engine.dispose()
@@ -139,14 +208,19 @@ def unique_name():
 
 
 @pytest.fixture
-def redis_app(tmp_path, redis_conn, unique_name):
-    """Factory: the app with Redis on, its own queue name and job prefix; keys are removed afterwards."""
+def redis_app(tmp_path, redis_conn, unique_name, request):
+    """Factory: the app with Redis on (its own queue name and job prefix) and on its own PostgreSQL database
+    (SQLite under `make test-fast`); Redis keys are removed afterwards."""
     made = []
+    # Asked for before the factory runs, so that the database outlives the app contexts pushed below.
+    pg_url = request.getfixturevalue("pg_schema_url") if SERVICES else None
 
     def make(**overrides):
         settings = dict(REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name,
-                        VERIFY_JOB_PREFIX=unique_name) | overrides
-        app = make_app(tmp_path, **settings)
+                        VERIFY_JOB_PREFIX=unique_name, BULK_QUEUE_NAME=f"{unique_name}-bulk")
+        if pg_url and "SQLALCHEMY_DATABASE_URI" not in overrides:
+            settings["SQLALCHEMY_DATABASE_URI"] = pg_url
+        app = make_app(tmp_path, **(settings | overrides))
         ctx = app.app_context()
         ctx.push()
         _db.create_all()
@@ -156,7 +230,7 @@ def redis_app(tmp_path, redis_conn, unique_name):
     yield make
     for ctx in made:
         _db.session.remove()
-        _db.drop_all()
+        _db.engine.dispose()
         ctx.pop()
     for key in redis_conn.scan_iter(match=f"*{unique_name}*", count=500):
         redis_conn.delete(key)

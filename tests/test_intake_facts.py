@@ -14,15 +14,13 @@ from backoffice.services import applications
 from backoffice.services.applications import ApplicationError
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def world(request):
+pytestmark = pytest.mark.both_engines
+
+
+@pytest.fixture
+def world(app, orgs):
     """A worker with roster entries on a linked and an unlinked roster batch, prior claims and a draft."""
-    if request.param == "postgresql":
-        request.getfixturevalue("pg_app")
-        made = request.getfixturevalue("pg_orgs")
-    else:
-        request.getfixturevalue("app")
-        made = request.getfixturevalue("orgs")
+    made = orgs
     city, unit = made["GZ"], made["YX-METRO"]
     batch = make_batch(city, required=("id_card_front", "diploma"))
     linked, unlinked = roster_batch(city, "2016年秋季"), roster_batch(city, "2017年春季")

@@ -32,13 +32,13 @@ def _demo_orgs():
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("grouped", [False, True], ids=["one-by-one", "group-allocator"])
-def test_concurrent_submits_never_overshoot_on_postgres(pg_app, pg_url, tmp_path, grouped):
+def test_concurrent_submits_never_overshoot_on_postgres(pg_app, tmp_path, grouped):
     apps = [pg_app]
     if grouped:  # two "worker processes", each with its own allocator thread, racing on one batch
         from support import make_app
 
         from backoffice.intake.allocator import GroupAllocator
-        apps.append(make_app(tmp_path / "second", SQLALCHEMY_DATABASE_URI=pg_url))
+        apps.append(make_app(tmp_path / "second", SQLALCHEMY_DATABASE_URI=pg_app.config["SQLALCHEMY_DATABASE_URI"]))
         for flask_app in apps:
             flask_app.extensions["xuebu_allocator"] = GroupAllocator(flask_app)
     n, q, cap = 240, 90, 60

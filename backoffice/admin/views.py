@@ -4,6 +4,7 @@ from markupsafe import Markup
 from wtforms import PasswordField
 
 from ..domain.auth import password_problems
+from ..domain.masking import mask_id_number
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS, ORG_KIND_LABELS, ORG_STATUS_LABELS, STATE_LABELS, AdminRole,
 )
@@ -20,9 +21,7 @@ def _label(mapping):
 
 def _mask_id(v, c, m, p):
     value = getattr(m, p) or ""
-    if getattr(current_user, "can_unmask", False) or len(value) < 8:
-        return value
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value if getattr(current_user, "can_unmask", False) else mask_id_number(value)
 
 
 def _blank_to_none(value):
@@ -121,9 +120,9 @@ class ApplicationView(ApplicationRequeueMixin, ScopedModelView):
             f'{verification_ui.flag_badges(m) or "<small>材料核验</small>"}</a>'),
     }
     column_formatters_export = {
-        "state": _label(STATE_LABELS),
         "flags": lambda v, c, m, p: "；".join(verification_ui.flag_label(f) for f in m.flags or []),
     }
+    pii_columns = ScopedModelView.pii_columns | {"applicant": "name"}
     column_default_sort = ("id", True)
     can_create = False
     can_edit = False

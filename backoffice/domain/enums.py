@@ -127,8 +127,13 @@ VERIFICATION_LABELS = {
     VerificationStatus.PENDING: "待核验", VerificationStatus.QUEUED: "排队中", VerificationStatus.VERIFYING: "核验中",
     VerificationStatus.DONE: "已核验", VerificationStatus.FAILED: "核验失败",
 }
+APPEAL_STATUS_LABELS = {AppealStatus.OPEN: "待答复", AppealStatus.UPHELD: "申诉成立", AppealStatus.DISMISSED: "申诉不成立"}
+TRANSFER_STATUS_LABELS = {TransferStatus.PENDING: "待审核", TransferStatus.APPROVED: "已通过",
+                          TransferStatus.REJECTED: "未通过", TransferStatus.CANCELLED: "已撤销"}
+PAYMENT_STATUS_LABELS = {PaymentStatus.PENDING: "待发放", PaymentStatus.PAID: "已发放", PaymentStatus.FAILED: "发放失败"}
 # What a select box shows for each enumeration (value → Chinese); members not listed show their value.
 ENUM_LABELS = {
     OrgKind: ORG_KIND_LABELS, OrgStatus: ORG_STATUS_LABELS, AdminRole: ROLE_LABELS, OnceRule: ONCE_RULE_LABELS,
     ApplicationState: STATE_LABELS, DocumentKind: DOCUMENT_KIND_LABELS, VerificationStatus: VERIFICATION_LABELS,
+    AppealStatus: APPEAL_STATUS_LABELS, TransferStatus: TRANSFER_STATUS_LABELS, PaymentStatus: PAYMENT_STATUS_LABELS,
 }

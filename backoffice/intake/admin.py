@@ -59,13 +59,14 @@ class ProgrammeView(_Audited):
     def _counts(self, model):
         cache = g.setdefault("programme_counts", {})
         if model.id not in cache:
-            ids = [m.id for m in getattr(g, "programme_page", [])] or [model.id]
+            ids = g.get("programme_page") or [model.id]
             cache.update(stats.programme_counts(ids))
         return cache.get(model.id, (0, 0, 0))
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
-        g.programme_page = list(rows)
+        if isinstance(rows, list):  # a page shown: its counts in one query (an export counts row by row)
+            g.programme_page = [m.id for m in rows]
         return count, rows
 
     def on_model_change(self, form, model, is_created):
@@ -100,13 +101,14 @@ class BatchView(_Audited):
     def _counts(self, model):
         cache = g.setdefault("batch_counts", {})
         if model.id not in cache:
-            ids = [m.id for m in getattr(g, "batch_page", [])] or [model.id]
+            ids = g.get("batch_page") or [model.id]
             cache.update(stats.batch_counts(ids))
         return cache.get(model.id, (0, 0))
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
-        g.batch_page = list(rows)
+        if isinstance(rows, list):  # a page shown: its counts in one query (an export counts row by row)
+            g.batch_page = [m.id for m in rows]
         return count, rows
 
     def choices_scope(self, target):
@@ -174,7 +176,7 @@ class RosterEntryView(ScopedModelView):
     column_filters = ("level", "graduated", "enrolment_date")
     column_labels = LABELS
     column_formatters = {"id_number": _mask_id}
-    column_formatters_export = {"id_number": _mask_id}
+    pii_columns = ScopedModelView.pii_columns | {"name": "name"}
     can_create = False
     can_edit = False
     admin_only = True

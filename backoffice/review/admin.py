@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Application, Batch, Document, ReviewJob
 from ..services import review as service
 from ..services.scope import scope_clause
+from ..admin.exporting import streamed
 from . import exports as review_exports
 from . import jobs
 from . import queue as review_queue
@@ -95,8 +96,8 @@ class ReviewQueueView(SecuredView):
     @expose("/export/<fmt>")
     def export(self, fmt):
         f = review_queue.QueueFilter.from_args(request.args)
-        objects = db.session.execute(review_queue.build(current_user.org, f)).scalars()
-        return review_exports.applications(objects, fmt, unmask=request.args.get("unmask") == "1")
+        stmt = review_queue.build(current_user.org, f)
+        return review_exports.applications(lambda: streamed(stmt), fmt)
 
     @expose("/app/<int:app_id>")
     def detail(self, app_id):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..admin.base import SecuredView
+from ..admin.exporting import streamed
 from ..domain.enums import AppealStatus, TransferStatus
 from ..extensions import db
 from ..models import (
@@ -50,10 +51,11 @@ class AppealsView(SecuredView):
             stmt = stmt.where(Appeal.status == AppealStatus(status))
         if request.args.get("mine", "1") == "1":
             stmt = stmt.where(Appeal.to_org_id == current_user.org_id)
-        rows = db.session.execute(stmt.order_by(Appeal.due_at, Appeal.id)).scalars().all()
+        stmt = stmt.order_by(Appeal.due_at, Appeal.id)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
-            return review_exports.appeals(rows, fmt, unmask=request.args.get("unmask") == "1")
+            return review_exports.appeals(lambda: streamed(stmt), fmt)
+        rows = db.session.execute(stmt).scalars().all()
         return self.render("review/appeals.html", rows=rows, now=utcnow(), status=status,
                            mine=request.args.get("mine", "1"))
 
@@ -82,10 +84,11 @@ class TransfersView(SecuredView):
         batch_id = request.args.get("batch_id", type=int)
         if batch_id:
             stmt = stmt.where(Transfer.batch_id == batch_id)
-        rows = db.session.execute(stmt.order_by(Transfer.id.desc())).scalars().all()
+        stmt = stmt.order_by(Transfer.id.desc())
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
-            return review_exports.transfers(rows, fmt, unmask=request.args.get("unmask") == "1")
+            return review_exports.transfers(lambda: streamed(stmt), fmt)
+        rows = db.session.execute(stmt).scalars().all()
         targets = db.session.execute(select(Organisation).where(Organisation.depth >= 2)
                                      .order_by(Organisation.path)).scalars().all()
         return self.render("review/transfers.html", rows=rows, batches=visible_batches(), batch_id=batch_id,
@@ -212,13 +215,14 @@ class PaymentsView(SecuredView):
     @expose("/paid")
     def paid(self):
         programme_id = request.args.get("programme_id", type=int)
-        rows = payments.paid_rows(current_user.org, programme_id)
+        stmt = payments.paid_rows(current_user.org, programme_id)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
-            return review_exports.paid(rows, fmt, unmask=request.args.get("unmask") == "1")
+            return review_exports.paid(lambda: streamed(stmt), fmt)
+        rows = db.session.execute(stmt.limit(1000)).scalars()
         from ..models import Programme
         progs = db.session.execute(select(Programme).order_by(Programme.id)).scalars().all()
-        return self.render("review/paid.html", rows=list(rows)[:1000], programmes=progs, programme_id=programme_id)
+        return self.render("review/paid.html", rows=rows, programmes=progs, programme_id=programme_id)
 
 
 class DashboardView(SecuredView):

@@ -1,8 +1,7 @@
 """Export column sets for the review lists (the masking kind of each personal column is declared here)."""
-from flask_login import current_user
-
-from ..domain.enums import STATE_LABELS
-from ..services.exports import Column, response
+from ..admin.exporting import export_response, wants_unmasked
+from ..services.exports import Column
+from ..verification.ui import flag_label
 
 
 def _roster_time(a):
@@ -17,12 +16,12 @@ APPLICATION_COLUMNS = [
     Column("手机号", lambda a: a.applicant.mobile, "mobile"),
     Column("所属工会", lambda a: a.org.name),
     Column("批次", lambda a: str(a.batch)),
-    Column("状态", lambda a: STATE_LABELS.get(a.state, a.state)),
+    Column("状态", lambda a: a.state),
     Column("当前审核单位", lambda a: a.reviewing_org.name if a.reviewing_org else ""),
     Column("名额序号", lambda a: a.quota_rank),
     Column("候补序号", lambda a: a.waitlist_position),
     Column("提交时间", lambda a: a.submitted_at),
-    Column("核验提示", lambda a: "、".join(a.flags or [])),
+    Column("核验提示", lambda a: "、".join(flag_label(f) for f in a.flags or [])),
     Column("最近原因", lambda a: a.last_reason),
 ]
 
@@ -48,7 +47,7 @@ APPEAL_COLUMNS = [
     Column("来源", lambda x: "公示异议" if x.source == "objection" else "申请人申诉"),
     Column("受理单位", lambda x: x.to_org.name),
     Column("内容", lambda x: x.text),
-    Column("状态", lambda x: {"open": "待答复", "upheld": "申诉成立", "dismissed": "申诉不成立"}.get(x.status.value)),
+    Column("状态", lambda x: x.status),
     Column("答复", lambda x: x.reply),
     Column("提交时间", lambda x: x.created_at),
     Column("答复期限", lambda x: x.due_at),
@@ -60,26 +59,28 @@ TRANSFER_COLUMNS = [
     Column("身份证号", lambda t: t.applicant.id_number, "id_number"),
     Column("迁出单位", lambda t: t.from_org.name),
     Column("迁入单位", lambda t: t.to_org.name),
-    Column("状态", lambda t: t.status.value),
+    Column("状态", lambda t: t.status),
     Column("申请人", lambda t: t.requested_by),
     Column("申请时间", lambda t: t.created_at),
     Column("办结时间", lambda t: t.decided_at),
 ]
 
 
-def applications(objects, fmt, unmask=False):
-    return response("申请列表", fmt, APPLICATION_COLUMNS, objects, admin=current_user, unmask=unmask,
-                    what="review_queue")
+
+def applications(objects, fmt):
+    """`objects`: a callable giving the rows when the file is written (see admin.exporting)."""
+    return export_response("申请列表", fmt, APPLICATION_COLUMNS, objects, unmask=wants_unmasked(),
+                           what="review_queue")
 
 
-def paid(objects, fmt, unmask=False):
-    return response("已发放名单", fmt, PAID_COLUMNS, objects, admin=current_user, unmask=unmask, what="paid")
+def paid(objects, fmt):
+    return export_response("已发放名单", fmt, PAID_COLUMNS, objects, unmask=wants_unmasked(), what="paid")
 
 
-def appeals(objects, fmt, unmask=False):
-    return response("申诉列表", fmt, APPEAL_COLUMNS, objects, admin=current_user, unmask=unmask, what="appeals")
+def appeals(objects, fmt):
+    return export_response("申诉列表", fmt, APPEAL_COLUMNS, objects, unmask=wants_unmasked(), what="appeals")
 
 
-def transfers(objects, fmt, unmask=False):
-    return response("迁移列表", fmt, TRANSFER_COLUMNS, objects, admin=current_user, unmask=unmask,
-                    what="transfers")
+def transfers(objects, fmt):
+    return export_response("迁入迁出列表", fmt, TRANSFER_COLUMNS, objects, unmask=wants_unmasked(),
+                           what="transfers")

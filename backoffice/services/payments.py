@@ -176,14 +176,14 @@ def _apply_result(d: Disbursement, r: rules.BankResult, admin, now) -> dict:
 
 
 def paid_rows(org, programme_id: int | None = None):
-    """已发放名单: pre-registration, application and payment times, for the org subtree."""
+    """已发放名单 (a statement): pre-registration, application and payment times, for the org subtree."""
     from ..models import Batch as B
     from .scope import scope_clause
     stmt = select(Disbursement).join(Application, Application.id == Disbursement.application_id).where(
         Disbursement.status == PaymentStatus.PAID, scope_clause(Application, org.path))
     if programme_id:
         stmt = stmt.join(B, B.id == Application.batch_id).where(B.programme_id == programme_id)
-    return db.session.execute(stmt.order_by(Disbursement.paid_at, Disbursement.id)).scalars()
+    return stmt.order_by(Disbursement.paid_at, Disbursement.id)
 
 
 def update_bank_card(applicant, card: str, *, actor=None):
