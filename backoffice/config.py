@@ -25,6 +25,11 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not stop logins: the limits then hold per process in memory (and a warning is logged
+    # and shown by /healthz) until Redis answers again; any other limiter error is logged, never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     VERIFY_INLINE = True  # without Redis, uploads are verified in-process
     FLASK_ADMIN_SWATCH = "cerulean"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # absolute base for links printed outside a request
@@ -68,15 +73,17 @@ def apply_environment(app) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(uri, env)
+
+
+def engine_options(uri: str, env) -> dict:
     if uri.startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
-    else:
-        # A pre-ping costs a database round trip on every checkout (a fifth of a surge submit's time); without
-        # it a database restart costs each process one failed request, after which the pool reconnects.
-        # XUEBU_DB_PRE_PING=1 turns it on for networks that drop idle connections.
-        pre_ping = env.get("XUEBU_DB_PRE_PING", "0") == "1"
-        # One pooled connection per gunicorn thread plus the allocator thread (docker/gunicorn.conf.py: 24),
-        # so a busy process never opens and closes overflow connections on every request.
-        pool_size = int(env.get("XUEBU_DB_POOL_SIZE", "25"))
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": pre_ping, "pool_recycle": 1800,
-                                                   "pool_size": pool_size, "max_overflow": 5}
+        return {"connect_args": {"timeout": 30}}
+    # Each pooled connection is checked before use, so the first request after a database restart (or a
+    # network that dropped an idle connection) succeeds instead of answering 503. The check is one round
+    # trip per checkout; XUEBU_DB_PRE_PING=0 turns it off where that matters more (a load test).
+    pre_ping = env.get("XUEBU_DB_PRE_PING", "1") != "0"
+    # One pooled connection per gunicorn thread plus the allocator thread (docker/gunicorn.conf.py: 24),
+    # so a busy process never opens and closes overflow connections on every request.
+    pool_size = int(env.get("XUEBU_DB_POOL_SIZE", "25"))
+    return {"pool_pre_ping": pre_ping, "pool_recycle": 1800, "pool_size": pool_size, "max_overflow": 5}

@@ -14,9 +14,17 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
+    """200 while the database answers (Redis down only degrades: uploads wait for the sweeper, rate limits
+    hold per process); 503 when the database does not, so a balancer takes this process out."""
     checks = {"database": _check_database(), "redis": _check_redis()}
-    ok = checks["database"] == "ok" and checks["redis"] in ("ok", "not configured")
-    return jsonify(status="ok" if ok else "degraded", **checks), 200 if ok else 503
+    redis_ok = checks["redis"] in ("ok", "not configured")
+    checks["rate_limits"] = "shared" if checks["redis"] == "ok" else "per process (Redis unreachable)" \
+        if not redis_ok else "per process"
+    if not redis_ok:
+        current_app.logger.warning("healthz: Redis unreachable (%s): rate limits per process, uploads wait",
+                                   checks["redis"])
+    ok = checks["database"] == "ok"
+    return jsonify(status="ok" if ok and redis_ok else "degraded", **checks), 200 if ok else 503
 
 
 def _check_database() -> str:

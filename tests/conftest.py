@@ -234,3 +234,42 @@ def redis_app(tmp_path, redis_conn, unique_name, request):
         ctx.pop()
     for key in redis_conn.scan_iter(match=f"*{unique_name}*", count=500):
         redis_conn.delete(key)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own on a free port, for tests that kill Redis (never the machine's own)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    from types import SimpleNamespace
+
+    from redis import Redis
+    binary = shutil.which("redis-server")
+    if binary is None:
+        _missing("redis-server", FileNotFoundError("redis-server"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            Redis.from_url(url, socket_connect_timeout=0.2).ping()
+            break
+        except Exception as exc:  # noqa: BLE001
+            if time.monotonic() > deadline:
+                proc.kill()
+                _missing("its own redis-server", exc)
+            time.sleep(0.05)
+
+    def kill():
+        proc.kill()
+        proc.wait(timeout=10)
+
+    yield SimpleNamespace(url=url, kill=kill)
+    if proc.poll() is None:
+        kill()

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.auth import password_problems
+from ..domain.redirects import local_target
 from ..extensions import db, limiter
 from ..services import accounts, audit
 from .forms import ChangePasswordForm, LoginForm
@@ -21,15 +22,9 @@ def login():
             login_user(result.user)
             if result.user.must_change_password:
                 return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_target(request.args.get("next")) or url_for("admin.index"))
         flash(result.error, "danger")
     return render_template("auth/login.html", form=form)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.index")
 
 
 @bp.route("/logout", methods=["GET", "POST"])

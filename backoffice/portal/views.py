@@ -24,6 +24,7 @@ from ..domain.enums import (
     ApplicationState,
     DocumentKind,
 )
+from ..domain.redirects import local_target
 from ..domain.review import APPEAL_FILE_DAYS
 from ..extensions import db, limiter
 from ..models import Applicant, Application, Batch, Organisation
@@ -116,8 +117,7 @@ def login():
         applicant = accounts.authenticate(request.form.get("id_number", ""), request.form.get("password", ""))
         if applicant is not None:
             _log_in(applicant)
-            target = request.args.get("next") or ""
-            return redirect(target if target.startswith("/portal/") else url_for("portal.index"))
+            return redirect(local_target(request.args.get("next"), "/portal/") or url_for("portal.index"))
         flash("身份证号或密码错误。", "danger")
     return render_template("portal/login.html")
 
@@ -248,8 +248,7 @@ def profile():
             problems = selfservice.payment_problems(g.applicant)
             flash("银行卡号已保存。" + ("发放失败的补助将在下一批次重新发放到这张卡。"
                                         if any(p.retry_ready for p in problems) else ""), "success")
-            return redirect(request.args.get("next") if (request.args.get("next") or "").startswith("/portal/")
-                            else url_for("portal.profile"))
+            return redirect(local_target(request.args.get("next"), "/portal/") or url_for("portal.profile"))
     return render_template("portal/profile.html", error=error, problems=selfservice.payment_problems(g.applicant))
 
 

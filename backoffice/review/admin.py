@@ -14,6 +14,7 @@ from ..domain.enums import (
     ReviewDecision,
 )
 from ..domain.masking import mask_card, mask_id_number
+from ..domain.redirects import local_target
 from ..extensions import db
 from ..models import Application, Batch, Document, ReviewJob
 from ..services import review as service
@@ -109,7 +110,7 @@ class ReviewQueueView(SecuredView):
             current_user.org_id, level_name=lambda org_id: rules.level_name(chain, org_id),
             labels=DECISION_LABELS, kinds=DOCUMENT_KIND_LABELS, return_reasons=rules.RETURN_REASONS,
             refuse_reasons=rules.REFUSE_REASONS, flag_badges=flag_badges, states=STATE_LABELS,
-            all_kinds=list(DocumentKind), next_url=request.args.get("next", ""),
+            all_kinds=list(DocumentKind), next_url=local_target(request.args.get("next"), "/admin/") or "",
             mask_id=_unless_unmask(mask_id_number), mask_card=_unless_unmask(mask_card))
 
     @expose("/app/<int:app_id>/decide", methods=["POST"])
@@ -133,7 +134,7 @@ class ReviewQueueView(SecuredView):
         except rules.ReviewError as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".detail", app_id=app_id))
-        return redirect(request.form.get("next") or url_for(".index"))
+        return redirect(local_target(request.form.get("next"), "/admin/") or url_for(".index"))
 
     @staticmethod
     def _return_items() -> list[dict]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..admin.base import SecuredView
 from ..domain.enums import DOCUMENT_KIND_LABELS
+from ..domain.redirects import local_target
 from ..domain.enums import VerificationStatus as VS
 from ..extensions import db
 from ..models import Application, Document
@@ -81,14 +82,7 @@ class VerificationView(SecuredView):
         count = verification.requeue(documents, actor=current_user, via="console") if documents else 0
         flash(f"已重新提交 {count} 份材料进行自动核验。" if count else "没有需要重新核验的材料。",
               "success" if count else "info")
-        return redirect(_safe_next(request.form.get("next")) or url_for(".index"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only local paths: never redirect off-site.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+        return redirect(local_target(request.form.get("next")) or url_for(".index"))
 
 
 def _evidence_png(document: Document, check: str, box) -> Path:
