@@ -36,6 +36,31 @@ def test_rejects(data, code):
     assert exc.value.code == code and exc.value.message
 
 
+NO_PAGE_TREE = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_pdf_without_a_page_is_refused_not_stored_as_a_blank_page():
+    for data in (NO_PAGE_TREE, _blank_pdf()):
+        with pytest.raises(rules.UploadRejected) as exc:
+            rules.inspect(data)
+        assert exc.value.code == "pdf_blank_page" and "空白" in exc.value.message
+
+
+def _blank_pdf() -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 300), "white").save(buf, "PDF")
+    return buf.getvalue()
+
+
+def test_a_long_pdf_keeps_only_its_first_page():
+    import pypdfium2 as pdfium
+    long = pdf_bytes(pages=40)
+    kept = rules.inspect(long)
+    assert kept.size == len(kept.data) < len(long)
+    assert len(pdfium.PdfDocument(kept.data)) == 1
+
+
 def test_exactly_3_mb_is_allowed_by_size():
     data = jpeg_bytes()
     padded = data + b"\x00" * (3 * 1024 * 1024 - len(data))  # JPEG decoders ignore bytes after EOI
@@ -84,3 +109,18 @@ def test_png_with_jpeg_name_is_stored_as_png(client, app, orgs):
     assert pdf.status_code == 201 and pdf.json["mime"] == "application/pdf"
     kinds = db.session.execute(db.select(Document.kind).filter_by(application_id=application.id)).scalars().all()
     assert len(kinds) == 1  # the PDF replaced the PNG of the same kind
+
+
+def test_api_refuses_a_pdf_without_a_page_with_both_messages(client, app, orgs):
+    from test_intake_world import draft, make_batch, worker
+
+    from backoffice.services.applicants import issue_token
+    person = worker(3, orgs["YX-METRO"], orgs["GZ"])
+    application = draft(person, make_batch(orgs["GZ"]), orgs["YX-METRO"], kinds=())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {issue_token(person.id, person.token_version)}"}
+    r = client.put(f"/api/v1/applications/{application.id}/documents/id_card_front", headers=headers,
+                   data={"file": (io.BytesIO(NO_PAGE_TREE), "scan.pdf")}, content_type="multipart/form-data")
+    assert r.status_code == 422 and r.json["error"] == "pdf_blank_page"
+    assert "blank" in r.json["detail"] and "空白" in r.json["message"]
+    assert db.session.execute(db.select(Document).filter_by(application_id=application.id)).first() is None

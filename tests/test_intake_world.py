@@ -93,8 +93,14 @@ def jpeg_bytes(size=(64, 48)) -> bytes:
     return buf.getvalue()
 
 
-def pdf_bytes() -> bytes:
-    from PIL import Image
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A PDF whose pages carry a little ink (a blank first page is refused)."""
+    from PIL import Image, ImageDraw
+    images = []
+    for _ in range(pages):
+        img = Image.new("RGB", (200, 300), "white")
+        ImageDraw.Draw(img).rectangle((20, 20, 120, 60), fill="black")
+        images.append(img)
     buf = io.BytesIO()
-    Image.new("RGB", (200, 300), "white").save(buf, "PDF")
+    images[0].save(buf, "PDF", save_all=pages > 1, append_images=images[1:])
     return buf.getvalue()

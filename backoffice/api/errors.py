@@ -22,6 +22,8 @@ DETAILS = {
     "unsupported_type": "Only JPEG, PNG and PDF files are accepted (by content).",
     "too_many_pixels": "The image has too many pixels.",
     "corrupt_file": "The file is damaged, truncated or cannot be rendered.",
+    "pdf_no_page": "The PDF has no page.",
+    "pdf_blank_page": "The PDF's first page is blank (or its page tree leads nowhere); put the document first.",
     "not_available": "This function is not available yet.",
 }
 

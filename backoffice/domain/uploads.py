@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_BYTES = 3 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a phone photo is ~12 MP; past this it is a bomb, not a scan
@@ -26,6 +26,7 @@ class Inspected:
     width: int
     height: int
     size: int
+    data: bytes = field(default=b"", repr=False, compare=False)  # what is stored: a PDF keeps its first page only
 
 
 def sniff(data: bytes) -> str | None:
@@ -48,9 +49,12 @@ def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     kind = sniff(data)
     if kind is None:
         raise UploadRejected("unsupported_type", "只能上传 jpg、jpeg、png 图片或 pdf 文件。")
-    width, height = _pdf_size(data, max_pixels) if kind == "pdf" else _image_size(data, kind, max_pixels)
+    if kind == "pdf":
+        data, (width, height) = _pdf_first_page(data, max_pixels)
+    else:
+        width, height = _image_size(data, kind, max_pixels)
     mime, ext = ALLOWED[kind]
-    return Inspected(mime=mime, ext=ext, width=width, height=height, size=len(data))
+    return Inspected(mime=mime, ext=ext, width=width, height=height, size=len(data), data=data)
 
 
 def _image_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
@@ -74,7 +78,13 @@ def _image_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
         raise UploadRejected("corrupt_file", "图片已损坏或不完整，请重新拍照上传。") from None
 
 
-def _pdf_size(data: bytes, max_pixels: int) -> tuple[int, int]:
+BLANK_LEVEL = 250  # the darkest pixel of a rendered page that carries nothing (paper white is 255)
+
+
+def _pdf_first_page(data: bytes, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
+    """The first page as a PDF of its own (what reviewers and the verifier read; a 5000-page file is not kept
+    whole) and its size at the render scale. A page tree that leads nowhere renders as a blank default page:
+    a blank first page is refused, since there is nothing on it to review."""
     import pypdfium2 as pdfium
     try:
         pdf = pdfium.PdfDocument(data)
@@ -82,14 +92,28 @@ def _pdf_size(data: bytes, max_pixels: int) -> tuple[int, int]:
         raise UploadRejected("corrupt_file", "PDF 文件已损坏或已加密，无法打开。") from None
     try:
         if len(pdf) < 1:
-            raise UploadRejected("corrupt_file", "PDF 文件没有页面。")
+            raise UploadRejected("pdf_no_page", "PDF 文件没有页面，请重新导出后上传。")
         page = pdf[0]
         w, h = page.get_size()
         width, height = round(w * PDF_RENDER_SCALE), round(h * PDF_RENDER_SCALE)
         if width * height > max_pixels or width <= 0 or height <= 0:
             raise UploadRejected("too_many_pixels", "PDF 页面尺寸过大。")
-        page.render(scale=PDF_RENDER_SCALE).close()  # proves the first page renders (what the verifier reads)
-        return width, height
+        bitmap = page.render(scale=PDF_RENDER_SCALE, grayscale=True)
+        try:
+            if bitmap.to_numpy().min() >= BLANK_LEVEL:
+                raise UploadRejected("pdf_blank_page", "PDF 第一页是空白的，请把材料所在的页面放在第一页后上传。")
+        finally:
+            bitmap.close()
+        if len(pdf) == 1:
+            return data, (width, height)
+        single = pdfium.PdfDocument.new()
+        try:
+            single.import_pages(pdf, [0])
+            out = io.BytesIO()
+            single.save(out)
+            return out.getvalue(), (width, height)
+        finally:
+            single.close()
     except UploadRejected:
         raise
     except Exception:  # noqa: BLE001

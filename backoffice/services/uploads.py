@@ -33,7 +33,7 @@ def upload_document(application: Application, kind: str, data: bytes, filename: 
         info = rules.inspect(data, max_bytes=current_app.config.get("MAX_UPLOAD_BYTES", rules.MAX_BYTES))
     except rules.UploadRejected as exc:
         raise ApplicationError(exc.code, exc.message, 413 if exc.code == "file_too_large" else 422) from None
-    key, digest = storage.save(data, info.ext)
+    key, digest = storage.save(info.data, info.ext)
     replaced = _remove_same_kind(application.id, doc_kind)
     document = Document(application_id=application.id, kind=doc_kind, storage_key=key,
                         original_name=(filename or "")[:255] or None, sha256=digest, mime=info.mime,
