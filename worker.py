@@ -1,4 +1,5 @@
-"""`python worker.py [--burst]`: the RQ worker for document verification, with the app context (contract §2)."""
+"""`python worker.py [--burst]`: the RQ worker for bulk jobs and document verification, with the app context
+(contract §2). It also sweeps: documents whose verification stopped beating are queued again."""
 import argparse
 import logging
 import os
@@ -14,17 +15,15 @@ log = logging.getLogger("xuebu.worker")
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="学补材料核验 RQ worker")
     parser.add_argument("--burst", action="store_true", help="处理完队列中的任务后退出")
-    parser.add_argument("--queue", action="append", help="队列名（默认 VERIFY_QUEUE_NAME 或 verify）")
+    parser.add_argument("--queue", action="append", help="队列名（默认先 bulk 批量任务、后 verify 材料核验）")
     parser.add_argument("--simple", action="store_true", help="不 fork，在本进程内执行任务（调试用）")
-    parser.add_argument("--sweep-interval", type=float, default=None, help="巡检间隔秒数（默认 60）")
+    parser.add_argument("--sweep-interval", type=float, default=None, help="巡检间隔秒数（默认 15）")
     return parser.parse_args(argv)
 
 
 def build_app():
     from backoffice import create_app
     app = create_app()
-    if os.environ.get("VERIFY_QUEUE_NAME"):
-        app.config["VERIFY_QUEUE_NAME"] = os.environ["VERIFY_QUEUE_NAME"]
     if not app.config.get("REDIS_URL"):
         sys.exit("未设置 REDIS_URL：没有 Redis 时上传的材料在网站进程内直接核验，不需要 worker。")
     return app
@@ -79,7 +78,8 @@ def main(argv=None) -> int:
     from sqlalchemy.orm import configure_mappers
 
     from backoffice.extensions import db
-    from backoffice.services.queue import verify_queue_name
+    from backoffice.services.queue import worker_queue_names
+    from backoffice.verification.sweeper import SWEEP_INTERVAL
     from backoffice.verification import jobs  # noqa: F401  (imported before forking)
     app.app_context().push()
     configure_mappers()
@@ -88,8 +88,8 @@ def main(argv=None) -> int:
     warm_up()
     # Its own connection without the web's socket timeout: the worker blocks on the queue for minutes.
     connection = Redis.from_url(app.config["REDIS_URL"])
-    queues = args.queue or [verify_queue_name(app)]
-    interval = args.sweep_interval or app.config.get("VERIFY_SWEEP_INTERVAL", 60)
+    queues = args.queue or worker_queue_names(app)
+    interval = args.sweep_interval or app.config.get("VERIFY_SWEEP_INTERVAL", SWEEP_INTERVAL)
     if args.burst:
         from backoffice.verification.sweeper import sweep_stuck
         sweep_stuck()

@@ -61,9 +61,12 @@ def apply_environment(app) -> None:
     env = os.environ
     if env.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
-    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR", "PUBLIC_BASE_URL"):
+    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR", "PUBLIC_BASE_URL", "VERIFY_QUEUE_NAME", "BULK_QUEUE_NAME"):
         if env.get(key):
             app.config[key] = env[key]
+    for key in ("VERIFY_HEARTBEAT", "VERIFY_STUCK_AFTER", "VERIFY_SWEEP_INTERVAL"):  # seconds
+        if env.get(key):
+            app.config[key] = float(env[key])
     if app.config.get("REDIS_URL"):
         app.config["VERIFY_INLINE"] = False
         if app.config["RATELIMIT_STORAGE_URI"] == "memory://":  # limits shared by every web process

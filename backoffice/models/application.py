@@ -91,6 +91,7 @@ class Document(db.Model):
         VerificationStatus, nullable=False, default=VerificationStatus.PENDING)
     verification_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     verification_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    verification_alive_at: Mapped[datetime | None] = mapped_column(DateTime)  # the running job's last heartbeat
     verification_queued_at: Mapped[datetime | None] = mapped_column(DateTime)  # last enqueue (sweeper age)
     verification_error: Mapped[str | None] = mapped_column(Text)  # why automatic verification gave up
     uploaded_at: Mapped[datetime] = created_at()

@@ -6,7 +6,7 @@ from ..extensions import db
 from ..models import AdminUser, Application, ReviewJob
 from ..models.base import utcnow
 from ..services import audit
-from ..services.queue import get_queue
+from ..services.queue import bulk_queue_name, get_queue
 from . import queue as review_queue
 
 
@@ -19,8 +19,7 @@ def start_bulk_approve(admin: AdminUser, f: review_queue.QueueFilter) -> ReviewJ
     db.session.add(job)
     audit.record("bulk_approve_started", actor=admin, target=job, detail={"count": len(ids)})
     db.session.commit()
-    # The default worker listens on the verification queue, so review jobs go there unless configured.
-    q = get_queue(current_app, current_app.config.get("REVIEW_QUEUE_NAME"))
+    q = get_queue(current_app, bulk_queue_name(current_app))
     if q is not None:
         try:  # enqueued after the commit so the worker always finds the row
             q.enqueue("backoffice.review.jobs.run_job", job.id, job_timeout=3600, failure_ttl=86400,

@@ -1,7 +1,12 @@
-"""Redis and RQ wiring: app.extensions['xuebu_redis'] and the verification queue."""
+"""Redis and RQ wiring: app.extensions['xuebu_redis'], the verification queue and the bulk-job queue.
+
+Bulk jobs (bulk approve, large exports) have a queue of their own, so a reviewer's job never waits behind a
+backlog of uploads; `python worker.py` listens on both, the bulk queue first.
+"""
 from flask import Flask
 
 VERIFY_QUEUE = "verify"
+BULK_QUEUE = "bulk"
 
 
 def init_queue(app: Flask) -> None:
@@ -25,3 +30,12 @@ def get_queue(app: Flask, name: str | None = None):
 def verify_queue_name(app: Flask) -> str:
     # Tests give each run its own queue name so concurrent runs on one Redis never collide.
     return app.config.get("VERIFY_QUEUE_NAME") or VERIFY_QUEUE
+
+
+def bulk_queue_name(app: Flask) -> str:
+    return app.config.get("BULK_QUEUE_NAME") or BULK_QUEUE
+
+
+def worker_queue_names(app: Flask) -> list[str]:
+    """What a worker listens on, in priority order."""
+    return [bulk_queue_name(app), verify_queue_name(app)]

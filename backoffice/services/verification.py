@@ -7,7 +7,9 @@ are left untouched.
 """
 import logging
 import re
+from contextlib import contextmanager
 from datetime import datetime
+from threading import Event, Thread
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -26,7 +28,10 @@ FAILED_FLAG = "verification_failed"
 JOB_FUNC = "backoffice.verification.jobs.verify_document"
 FAILURE_CALLBACK = "backoffice.verification.jobs.on_verification_failure"
 DEFAULTS = {"VERIFY_JOB_TIMEOUT": 180, "VERIFY_RETRY_INTERVALS": [10, 30, 60], "VERIFY_RESULT_TTL": 3600,
-            "VERIFY_FAILURE_TTL": 7 * 24 * 3600, "VERIFY_JOB_PREFIX": "verify-doc"}
+            "VERIFY_FAILURE_TTL": 7 * 24 * 3600, "VERIFY_JOB_PREFIX": "verify-doc",
+            # A running verification says it is alive this often; the sweeper calls it dead after
+            # VERIFY_STUCK_AFTER seconds without a beat (sweeper.py), so a killed worker costs about a minute.
+            "VERIFY_HEARTBEAT": 10}
 
 
 def setting(name: str):
@@ -145,7 +150,8 @@ def run_verification(document_id: int) -> VerificationResult | None:
     result = stored_result(document)
     if result is None:
         _mark_verifying(document)
-        payload = _verify(document)
+        with heartbeat(document_id):
+            payload = _verify(document)
         result = VerificationResult(checks_version=checks_version(), sha256=document.sha256, result=payload,
                                     flags=list(payload.get("flags", [])), elapsed_ms=payload.get("elapsed_ms"))
         document.results.append(result)
@@ -169,9 +175,35 @@ def stored_result(document: Document) -> VerificationResult | None:
 def _mark_verifying(document: Document) -> None:
     # Committed on its own so the sweeper can see a worker that dies mid-job.
     document.verification_status = VS.VERIFYING
-    document.verification_started_at = utcnow()
+    document.verification_started_at = document.verification_alive_at = utcnow()
     document.verification_attempts = (document.verification_attempts or 0) + 1
     db.session.commit()
+
+
+@contextmanager
+def heartbeat(document_id: int):
+    """While the block runs, a thread stamps the document's verification_alive_at every VERIFY_HEARTBEAT
+    seconds on a connection of its own; a process that is killed stops beating, and the sweeper notices."""
+    app, interval, stop = current_app._get_current_object(), float(setting("VERIFY_HEARTBEAT")), Event()
+
+    def beat():
+        with app.app_context():
+            while not stop.wait(interval):
+                try:
+                    with db.engine.begin() as conn:
+                        conn.execute(update(Document).where(Document.id == document_id,
+                                                            Document.verification_status == VS.VERIFYING)
+                                     .values(verification_alive_at=utcnow()))
+                except Exception:  # a missed beat only makes the sweeper look sooner
+                    log.warning("heartbeat of document %s failed", document_id, exc_info=True)
+
+    thread = Thread(target=beat, name=f"heartbeat-{document_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
 
 
 def _verify(document: Document) -> dict:

@@ -3,7 +3,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from ..domain.enums import VerificationStatus as VS
 from ..extensions import db
@@ -14,8 +14,11 @@ from ..services.queue import get_queue
 
 log = logging.getLogger(__name__)
 
-# VERIFYING longer than this means the worker died (must exceed the job timeout).
-STUCK_AFTER = 600
+# VERIFYING with no heartbeat for this long means the worker died: four missed beats (VERIFY_HEARTBEAT 10 s),
+# so a slow page under load is never taken for a dead one, and with the sweep every SWEEP_INTERVAL a killed
+# worker's document is queued again within about a minute.
+STUCK_AFTER = 40
+SWEEP_INTERVAL = 15
 # PENDING/QUEUED longer than this: the enqueue may have been lost (Redis down, flushed queue).
 PENDING_AFTER = 120
 # A document that keeps killing its worker (e.g. an image that exhausts memory) is given up on.
@@ -29,8 +32,8 @@ def sweep_stuck(now: datetime | None = None) -> dict:
     stuck_after = current_app.config.get("VERIFY_STUCK_AFTER", STUCK_AFTER)
     pending_after = current_app.config.get("VERIFY_PENDING_AFTER", PENDING_AFTER)
     stuck = _ids(Document.verification_status == VS.VERIFYING,
-                 or_(Document.verification_started_at.is_(None),
-                     Document.verification_started_at < now - timedelta(seconds=stuck_after)))
+                 func.coalesce(Document.verification_alive_at, Document.verification_started_at,
+                               Document.uploaded_at) < now - timedelta(seconds=stuck_after))
     waiting = _ids(Document.verification_status.in_((VS.PENDING, VS.QUEUED)),
                    func.coalesce(Document.verification_queued_at, Document.uploaded_at)
                    < now - timedelta(seconds=pending_after))
