@@ -18,6 +18,8 @@ from backoffice.models import AdminUser
 from factories import OWNERS, make
 from support import csrf_token
 
+pytestmark = pytest.mark.both_engines  # the production engine, and the `make run` default
+
 USERS = ["GZ", "YX", "YX-METRO", "HZ"]
 OWNER_ORGS = ["GZ", "YX", "HZ", "YX-METRO", "HZ-PORT"]
 

@@ -9,6 +9,8 @@ from backoffice.extensions import db as _db
 from factories import make
 
 
+pytestmark = pytest.mark.both_engines  # the production engine, and the `make run` default
+
 class FormValues(HTMLParser):
     """The values a browser would submit for the first <form method=post> with a csrf_token."""
 
