@@ -121,3 +121,16 @@ OWNERS = {
     PaymentBatch: lambda r: [r.org_id], Disbursement: lambda r: [r.application.org_id],
     AuditEvent: lambda r: [r.org_id],
 }
+
+
+def admin(username: str) -> AdminUser:
+    return db.session.execute(db.select(AdminUser).filter_by(username=username)).scalar_one()
+
+
+def grant(user_or_username, *permissions) -> AdminUser:
+    """Give an account permissions as the operator would (`xuebu grant-permission`); the caller commits."""
+    from backoffice.services import permissions as service
+    user = admin(user_or_username) if isinstance(user_or_username, str) else user_or_username
+    for permission in permissions:
+        service.grant(None, user, permission, via="cli")
+    return user

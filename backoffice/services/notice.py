@@ -8,7 +8,8 @@ from ..domain.masking import mask_id_number, mask_name
 from ..extensions import db
 from ..models import Application, Batch, PublicNotice
 from ..models.base import utcnow
-from . import audit
+from ..domain.permissions import Permission
+from . import audit, permissions
 
 SHOWN = (S.APPROVED, S.PAID, S.PAYMENT_FAILED)  # an upheld objection takes a row off the public list
 
@@ -29,6 +30,7 @@ def noticed_ids(batch_id: int) -> set[int]:
 def publish(batch: Batch, admin, days: int, title: str = "", now=None) -> PublicNotice:
     """Publish every approved application of the batch not yet on a notice."""
     now = now or utcnow()
+    permissions.require(admin, Permission.PUBLISH_NOTICE)
     if admin.org_id != batch.programme.org_id:
         raise NoticeError("not_owner", "只有发布项目的单位（市总工会）可以发布公示。")
     if not 1 <= int(days) <= 60:
