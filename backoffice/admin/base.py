@@ -13,8 +13,12 @@ from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 
 from ..domain.enums import AdminRole
+from ..domain.masking import shown
+from ..domain.redirects import local_target
+from ..models.base import pii_kind
 from ..services.exports import Column
 from ..services.scope import scope_clause
+from .disclosure import SCREEN_KINDS, screen_unmasked
 from .exporting import export_response, streamed, wants_unmasked
 from .forms import ConsoleForm, ModelConverter
 
@@ -40,6 +44,24 @@ class SecuredMixin:
             return redirect(url_for("admin.index"))
         return _login_redirect()
 
+    def _handle_view(self, name, **kwargs):
+        """flask-admin carries a return address in `url=` on its edit, details, delete and action pages and sends
+        the browser there afterwards; it passes only this site's own console paths (domain.redirects), so a link
+        someone else made cannot lead a logged-in admin off the site."""
+        hostile = [u for u in request.values.getlist("url") if local_target(u, "/admin/") is None]
+        if hostile:
+            if request.method == "GET":
+                args = {k: v for k, v in request.args.items(multi=True) if k != "url"}
+                return redirect(request.path + ("?" + _encode(args) if args else ""))
+            from flask import abort
+            abort(400, description="链接中的返回地址无效，请从后台页面重新进入。")
+        return super()._handle_view(name, **kwargs)
+
+
+def _encode(pairs: dict) -> str:
+    from urllib.parse import urlencode
+    return urlencode(list(pairs.items()))
+
 
 class SecuredView(SecuredMixin, BaseView):
     pass
@@ -63,15 +85,18 @@ class ScopedModelView(SecuredMixin, ModelView):
     create_modal = False
     list_template = "admin/xuebu_list.html"
 
-    # Export columns holding personal data → masker name in domain.masking.MASKERS.
-    pii_columns = {"id_number": "id_number", "mobile": "mobile", "bank_card": "card", "contact_mobile": "mobile",
-                   "contact_name": "name"}
+    # Columns holding personal data are found from the model (info={"pii": kind}, models.base.pii_kind); a view
+    # adds here only what the model cannot say (a computed column, or a function of the row).
+    pii_columns: dict = {}
     # Exports read the stored values (made plain by services.exports), not the list's HTML formatters; a view
     # gives a formatter here only for a column the model does not hold.
     column_formatters_export: dict = {}
 
+    def pii_kind(self, name: str):
+        return self.pii_columns.get(name) or pii_kind(self.model, name)
+
     def exports_personal_data(self) -> bool:
-        return any(name in self.pii_columns for name, _ in self._export_columns)
+        return any(self.pii_kind(name) for name, _ in self._export_columns)
 
     def _export_csv(self, return_url):
         return self._export("csv")
@@ -80,7 +105,7 @@ class ScopedModelView(SecuredMixin, ModelView):
         return self._export(export_type)
 
     def _export(self, fmt):
-        columns = [Column(str(label), partial(self._export_cell, name), self.pii_columns.get(name))
+        columns = [Column(str(label), partial(self._export_cell, name), self.pii_kind(name))
                    for name, label in self._export_columns]
         stmt = self._export_statement()
         return export_response(str(self.name), fmt, columns, lambda: streamed(stmt),
@@ -104,6 +129,15 @@ class ScopedModelView(SecuredMixin, ModelView):
         except AttributeError:  # a computed column: the list's own formatter, as text
             value = self.get_list_value(None, model, name)
             return value.striptags() if isinstance(value, Markup) else value
+
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        """Lists and details show ID, card and mobile numbers masked (domain.masking), full only on a page the
+        admin may and did ask to unmask (admin.disclosure); names stay readable on screens."""
+        kind = self.pii_kind(name)
+        if kind in SCREEN_KINDS and name not in column_formatters and context is not None:
+            value = rec_getattr(model, name, None)
+            return shown(kind, value, screen_unmasked())
+        return super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
 
     def scope(self):
         return scope_clause(self.model, current_user.org.path)
