@@ -50,3 +50,11 @@ class RequestIsolatedClient(FlaskClient):
         if has_app_context():  # what the test reads next is what the request stored
             db.session.expire_all()
         return response
+
+
+def logout(client):
+    """Log out as a person does: the confirmation page's POST with its CSRF token (a GET only asks)."""
+    page = client.get("/logout")
+    if page.status_code != 200:  # not logged in: nothing to do
+        return page
+    return client.post("/logout", data={"csrf_token": csrf_token(page.text)})

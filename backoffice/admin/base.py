@@ -1,5 +1,6 @@
 """The one secured base for every console view: login required, rows scoped to the admin's subtree."""
 from functools import partial
+from urllib.parse import urlencode
 
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
@@ -48,19 +49,12 @@ class SecuredMixin:
         """flask-admin carries a return address in `url=` on its edit, details, delete and action pages and sends
         the browser there afterwards; it passes only this site's own console paths (domain.redirects), so a link
         someone else made cannot lead a logged-in admin off the site."""
-        hostile = [u for u in request.values.getlist("url") if local_target(u, "/admin/") is None]
-        if hostile:
-            if request.method == "GET":
-                args = {k: v for k, v in request.args.items(multi=True) if k != "url"}
-                return redirect(request.path + ("?" + _encode(args) if args else ""))
-            from flask import abort
-            abort(400, description="链接中的返回地址无效，请从后台页面重新进入。")
+        if any(local_target(u, "/admin/") is None for u in request.values.getlist("url")):
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "url"]
+            if request.method != "GET":  # nothing is saved: the same page again, without the address
+                flash("链接中的返回地址无效，没有保存任何更改，请重新操作。", "danger")
+            return redirect(request.path + ("?" + urlencode(args) if args else ""), 303)
         return super()._handle_view(name, **kwargs)
-
-
-def _encode(pairs: dict) -> str:
-    from urllib.parse import urlencode
-    return urlencode(list(pairs.items()))
 
 
 class SecuredView(SecuredMixin, BaseView):
