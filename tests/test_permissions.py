@@ -87,6 +87,7 @@ def test_grants_flow_downward_are_audited_and_shown_on_the_account_page(app, org
     assert row.granted_by_id == admin("gz_admin").id
     details = city.get(f"/admin/admin_users/details/?id={yx.id}").text
     assert "当前权限" in details and "可查看完整信息" in details and "授予" in details and "gz_admin" in details
+    assert "pbkdf2:" not in details and "scrypt:" not in details  # the account page never shows the hash
 
     # The district passes it on to its unit, which may hold it but never hands it on.
     login_as("YX", c=district)

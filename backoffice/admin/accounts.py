@@ -3,8 +3,8 @@ grant/revoke history on the account page."""
 from flask import flash
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
+from markupsafe import Markup
 from wtforms import SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import permissions as rules
 from ..domain.enums import AdminRole
@@ -12,9 +12,20 @@ from ..domain.permissions import PERMISSION_LABELS, Permission
 from ..services import permissions
 
 
+def _checkboxes(field, **kwargs):
+    """Bootstrap checkboxes, one per line (flask-admin's form-control class would draw them as a text box)."""
+    rows = []
+    for choice in field.iter_choices():
+        value, label, checked = choice[0], choice[1], choice[2]
+        box_id = f"{field.id}-{value}"
+        rows.append(Markup('<div class="form-check"><input class="form-check-input" type="checkbox" name="{}" '
+                           'id="{}" value="{}"{}><label class="form-check-label" for="{}">{}</label></div>')
+                    .format(field.name, box_id, value, Markup(" checked") if checked else "", box_id, label))
+    return Markup('<div class="permission-boxes mb-1">') + Markup("").join(rows) + Markup("</div>")
+
+
 class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    widget = staticmethod(_checkboxes)
 
     def pre_validate(self, form):
         # Only what the form offered may come back (a forged value is refused here, and by the service anyway).

@@ -79,7 +79,8 @@ class AdminUserView(AccountPermissionsMixin, ScopedModelView):
                    "created_at")
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
-    column_labels = COMMON_LABELS | {"new_password": "新密码", "permissions": "权限", "grants": "权限"}
+    column_labels = COMMON_LABELS | {"new_password": "新密码", "permissions": "权限", "grants": "权限",
+                                     "must_change_password": "须修改密码", "locked_until": "锁定至"}
     column_formatters = {"role": _label({AdminRole.ADMIN: "管理员", AdminRole.REVIEWER: "审核员"}),
                          "permissions": lambda v, c, m, p: permission_labels(m)}
     column_formatters_export = {"permissions": lambda v, c, m, p: permission_labels(m)}
@@ -87,6 +88,9 @@ class AdminUserView(AccountPermissionsMixin, ScopedModelView):
     form_extra_fields = {"new_password": PasswordField("新密码", description="留空则不修改；新账号必填"),
                          "grants": permission_field()}
     column_exclude_list = ("password_hash",)
+    # Never the password hash or session internals; the permissions and their history follow the table.
+    column_details_list = ("username", "display_name", "org", "role", "active", "permissions", "must_change_password",
+                           "locked_until", "last_login_at", "created_at")
     details_template = "admin/admin_user_details.html"
     can_delete = False
     admin_only = True
