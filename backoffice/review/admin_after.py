@@ -20,24 +20,32 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..services import appeals, dashboard, notice, payments, transfers
-from ..services.scope import scope_clause
+from ..services.scope import scope_clause, transfer_destinations_clause
+from ..services.scope import scoped_get as scoped_row
 from . import exports as review_exports
 
 
 def scoped_get(model, pk):
-    row = db.session.execute(select(model).where(
-        model.id == pk, scope_clause(model, current_user.org.path))).scalar_one_or_none()
+    row = scoped_row(model, pk, current_user.org.path)
     if row is None:
         abort(404)
     return row
 
 
-def visible_batches():
+def _visible_batches_stmt():
+    """Batches of my subtree's programmes and of my ancestors' (the city's batch is every level's work)."""
     from ..models import Programme
     org = current_user.org
-    return db.session.execute(select(Batch).join(Programme).where(
-        scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids())).order_by(Batch.id.desc())
-    ).scalars().all()
+    return select(Batch).join(Programme).where(
+        scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids()))
+
+
+def visible_batches():
+    return db.session.execute(_visible_batches_stmt().order_by(Batch.id.desc())).scalars().all()
+
+
+def visible_batch(batch_id):
+    return db.session.execute(_visible_batches_stmt().where(Batch.id == (batch_id or 0))).scalar_one_or_none()
 
 
 class AppealsView(SecuredView):
@@ -89,7 +97,7 @@ class TransfersView(SecuredView):
         if fmt in ("csv", "xlsx"):
             return review_exports.transfers(lambda: streamed(stmt), fmt)
         rows = db.session.execute(stmt).scalars().all()
-        targets = db.session.execute(select(Organisation).where(Organisation.depth >= 2)
+        targets = db.session.execute(select(Organisation).where(transfer_destinations_clause())
                                      .order_by(Organisation.path)).scalars().all()
         return self.render("review/transfers.html", rows=rows, batches=visible_batches(), batch_id=batch_id,
                            targets=targets, sides=lambda t: transfers.sides(t, current_user),
@@ -100,7 +108,9 @@ class TransfersView(SecuredView):
         idn = (request.form.get("id_number") or "").strip().upper()
         applicant = db.session.execute(select(Applicant).where(
             Applicant.id_number == idn, scope_clause(Applicant, current_user.org.path))).scalar_one_or_none()
-        to_org = db.session.get(Organisation, request.form.get("to_org_id", type=int) or 0)
+        to_org = db.session.execute(select(Organisation).where(
+            Organisation.id == (request.form.get("to_org_id", type=int) or 0), transfer_destinations_clause())
+        ).scalar_one_or_none()
         if applicant is None or to_org is None:
             flash("找不到该身份证号的职工（须在本单位管辖范围内），或未选择迁入单位。", "danger")
             return redirect(url_for(".index"))
@@ -139,7 +149,7 @@ class NoticesView(SecuredView):
     @expose("/", methods=["GET", "POST"])
     def index(self):
         if request.method == "POST":
-            batch = db.session.get(Batch, request.form.get("batch_id", type=int) or 0)
+            batch = visible_batch(request.form.get("batch_id", type=int))
             try:
                 if batch is None:
                     raise ValueError("请选择批次。")
@@ -169,9 +179,9 @@ class PaymentsView(SecuredView):
         return self.render("review/payments.html", rows=rows, batches=visible_batches(), lines=list(lines))
 
     def _create(self):
-        batch = db.session.get(Batch, request.form.get("batch_id", type=int) or 0)
+        batch = visible_batch(request.form.get("batch_id", type=int))
         line_id = request.form.get("funding_line_id", type=int)
-        line = db.session.get(FundingLine, line_id) if line_id else None
+        line = scoped_row(FundingLine, line_id, current_user.org.path) if line_id else None
         try:
             if batch is None or (line is not None and line.batch_id != batch.id):
                 raise ValueError("请选择批次（配套补助须属于该批次）。")
@@ -190,7 +200,12 @@ class PaymentsView(SecuredView):
     @expose("/<int:pb_id>/bank-file")
     def bank_file(self, pb_id):
         pb = scoped_get(PaymentBatch, pb_id)
-        data = payments.export_bank_file(pb, current_user)
+        try:
+            data = payments.export_bank_file(pb, current_user)
+        except ValueError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for(".detail", pb_id=pb_id))
         from urllib.parse import quote
         return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(pb.name)}.xlsx"})
@@ -221,7 +236,8 @@ class PaymentsView(SecuredView):
             return review_exports.paid(lambda: streamed(stmt), fmt)
         rows = db.session.execute(stmt.limit(1000)).scalars()
         from ..models import Programme
-        progs = db.session.execute(select(Programme).order_by(Programme.id)).scalars().all()
+        progs = db.session.execute(select(Programme).where(Programme.id.in_(
+            _visible_batches_stmt().with_only_columns(Batch.programme_id))).order_by(Programme.id)).scalars().all()
         return self.render("review/paid.html", rows=rows, programmes=progs, programme_id=programme_id)
 
 
