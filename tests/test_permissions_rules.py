@@ -5,7 +5,15 @@ import pytest
 
 from backoffice.domain.enums import AdminRole
 from backoffice.domain.permissions import (
-    Holder, Level, Permission, ceiling, grant_refusal, grantable, may_grant, offerable_to_new, revoke_refusal,
+    Holder,
+    Level,
+    Permission,
+    ceiling,
+    grant_refusal,
+    grantable,
+    may_grant,
+    offerable_to_new,
+    revoke_refusal,
 )
 
 P = Permission

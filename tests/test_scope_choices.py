@@ -12,7 +12,7 @@ from backoffice.services import orgs as org_service
 
 
 def _options(html: str, name: str) -> set[str]:
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)
     assert select, f"no <select name={name}>"
     return {o.strip() for o in re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))}
 

@@ -55,9 +55,9 @@ def test_production_adds_hsts(tmp_path, pg_schema_url):
 
 # ---- no inline script --------------------------------------------------------------------------------------
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
-HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
-JS_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']\s*javascript:(?!void\(0\))""", re.I)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+JS_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']\s*javascript:(?!void\(0\))""", re.IGNORECASE)
 
 
 def _pages(orgs, db):

@@ -2,8 +2,8 @@
 grant/revoke history on the account page."""
 from flask import flash
 from flask_login import current_user
-from sqlalchemy import inspect as sa_inspect
 from markupsafe import Markup
+from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectMultipleField
 
 from ..domain import permissions as rules

@@ -12,16 +12,16 @@ POSTGRESQL = [
 BEGIN
     RAISE EXCEPTION 'audit_event is append-only: %% refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END $$""",
-    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
-    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+    ("CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+     "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"),
+    ("CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+     "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"),
 ]
 SQLITE = [
-    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END",
-    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END",
+    ("CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END"),
+    ("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END"),
 ]
 
 

@@ -12,11 +12,10 @@ Create Date: 2026-12-04 17:42:39.394390
 
 """
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd6852ba5cb77'
@@ -33,16 +32,16 @@ PG_TRIGGERS = [
 BEGIN
     RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END $$""",
-    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
-    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+    ("CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+     "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"),
+    ("CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+     "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"),
 ]
 SQLITE_TRIGGERS = [
-    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END",
-    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END",
+    ("CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END"),
+    ("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+     "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END"),
 ]
 
 
@@ -73,7 +72,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('admin_user_id', 'permission', name=op.f('pk_admin_permission'))
     )
     conn = op.get_bind()
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     for uid, org_id, permission in _grants_before(conn):
         conn.execute(sa.text("INSERT INTO admin_permission (admin_user_id, permission, granted_at) "
                              "VALUES (:u, :p, :at)"), {"u": uid, "p": permission, "at": now})
