@@ -18,6 +18,7 @@ def create_app(config=None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     register_extensions(app)
+    register_template_filters(app)
     register_blueprints(app)
     register_admin(app)
     register_errorhandlers(app)
@@ -37,6 +38,11 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     from .services.queue import init_queue
     init_queue(app)
+
+
+def register_template_filters(app: Flask) -> None:
+    from .domain.clock import beijing
+    app.add_template_filter(beijing, "beijing")  # every time a person reads: Beijing time, to the minute
 
 
 def register_blueprints(app: Flask) -> None:

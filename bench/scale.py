@@ -365,6 +365,43 @@ def measure(args) -> None:
             print(f"| {name} | {level} | {statistics.median(times) * 1000:.0f} ms | {q[18] * 1000:.0f} ms | "
                   f"{statistics.median(sql) * 1000:.0f} ms | {statements} | {status} |", flush=True)
     print(f"resident memory after the run: {rss_mb():.0f} MB")
+    if not args.pages or "export" in args.pages:
+        export(app, args)
+
+
+def export(app, args) -> None:
+    """The city admin exports every application in review (XLSX): it runs as a job (in-process here, since no
+    Redis is configured); the peak resident memory during the job is sampled every 50 ms."""
+    import re
+    import threading
+
+    from backoffice.extensions import db
+    from backoffice.models import ReviewJob
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": LEVELS["city"][0], "password": LEVELS["city"][1], "csrf_token": token})
+    before, peak, stop = rss_mb(), [rss_mb()], threading.Event()
+
+    def sample():
+        while not stop.wait(0.05):
+            peak[0] = max(peak[0], rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    t = time.perf_counter()
+    resp = client.get("/admin/review/export/xlsx?mine=0&state=in_review")
+    elapsed = time.perf_counter() - t
+    stop.set()
+    sampler.join()
+    with app.app_context():
+        job = db.session.execute(db.select(ReviewJob).where(ReviewJob.kind == "export")
+                                 .order_by(ReviewJob.id.desc())).scalars().first()
+        size = (Path(app.config["UPLOAD_DIR"]) / job.file_key).stat().st_size if job and job.file_key else 0
+        print(f"export as a job (XLSX, review queue, city, in review): {resp.status_code} → "
+              f"{job.status if job else '-'}, {job.done if job else 0:,} rows in {elapsed:.1f} s "
+              f"({size / 1e6:.1f} MB); resident memory {before:.0f} → peak {peak[0]:.0f} MB "
+              f"(+{peak[0] - before:.0f} MB)")
 
 
 def main() -> int:

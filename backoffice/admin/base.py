@@ -15,7 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 from ..domain.enums import AdminRole
 from ..services.exports import Column
 from ..services.scope import scope_clause
-from .exporting import export_response, streamed, wants_unmasked
+from .exporting import export_response, wants_unmasked
 from .forms import ConsoleForm, ModelConverter
 
 
@@ -82,18 +82,18 @@ class ScopedModelView(SecuredMixin, ModelView):
     def _export(self, fmt):
         columns = [Column(str(label), partial(self._export_cell, name), self.pii_columns.get(name))
                    for name, label in self._export_columns]
-        stmt = self._export_statement()
-        return export_response(str(self.name), fmt, columns, lambda: streamed(stmt),
-                               unmask=wants_unmasked(), what=self.endpoint)
+        total, stmt = self._export_statement()
+        return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=self.endpoint,
+                               total=total)
 
     def _export_statement(self):
-        """The list's query with its search, filters and sorting, built now (it needs the admin's scope) and run
-        when the rows are written."""
+        """(rows, statement): the list's query with its search, filters and sorting, built now (it needs the
+        admin's scope) and run when the rows are written."""
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
-        _, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-                                 execute=False, page_size=0)
-        return query.statement
+        total, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                                     execute=False, page_size=0)
+        return total, query.statement
 
     def _export_cell(self, name, model):
         formatter = self.column_formatters_export.get(name)

@@ -19,7 +19,6 @@ from ..extensions import db
 from ..models import Application, Batch, Document, ReviewJob
 from ..services import review as service
 from ..services.scope import scope_clause
-from ..admin.exporting import streamed
 from . import exports as review_exports
 from . import jobs
 from . import queue as review_queue
@@ -98,7 +97,7 @@ class ReviewQueueView(SecuredView):
     def export(self, fmt):
         f = review_queue.QueueFilter.from_args(request.args)
         stmt = review_queue.build(current_user.org, f)
-        return review_exports.applications(lambda: streamed(stmt), fmt)
+        return review_exports.applications(stmt, fmt)
 
     @expose("/app/<int:app_id>")
     def detail(self, app_id):

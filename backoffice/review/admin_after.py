@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..admin.base import SecuredView
-from ..admin.exporting import streamed
 from ..domain.enums import AppealStatus, TransferStatus
 from ..extensions import db
 from ..models import (
@@ -54,7 +53,7 @@ class AppealsView(SecuredView):
         stmt = stmt.order_by(Appeal.due_at, Appeal.id)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
-            return review_exports.appeals(lambda: streamed(stmt), fmt)
+            return review_exports.appeals(stmt, fmt)
         rows = db.session.execute(stmt).scalars().all()
         return self.render("review/appeals.html", rows=rows, now=utcnow(), status=status,
                            mine=request.args.get("mine", "1"))
@@ -87,7 +86,7 @@ class TransfersView(SecuredView):
         stmt = stmt.order_by(Transfer.id.desc())
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
-            return review_exports.transfers(lambda: streamed(stmt), fmt)
+            return review_exports.transfers(stmt, fmt)
         rows = db.session.execute(stmt).scalars().all()
         targets = db.session.execute(select(Organisation).where(Organisation.depth >= 2)
                                      .order_by(Organisation.path)).scalars().all()
@@ -218,7 +217,7 @@ class PaymentsView(SecuredView):
         stmt = payments.paid_rows(current_user.org, programme_id)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
-            return review_exports.paid(lambda: streamed(stmt), fmt)
+            return review_exports.paid(stmt, fmt)
         rows = db.session.execute(stmt.limit(1000)).scalars()
         from ..models import Programme
         progs = db.session.execute(select(Programme).order_by(Programme.id)).scalars().all()
