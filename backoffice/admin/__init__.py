@@ -25,7 +25,8 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(v.OrganisationView(Organisation, db, name="组织机构", category="组织与账号", endpoint="orgs"))
     admin.add_view(v.AdminUserView(AdminUser, db, name="管理员账号", category="组织与账号", endpoint="admin_users"))
     admin.add_view(v.AuditEventView(AuditEvent, db, name="操作日志", category="组织与账号", endpoint="audit"))
-    for feature in (onboarding, intake, review, verification, export_jobs):
+    from ..notifications import admin as notifications
+    for feature in (onboarding, intake, review, verification, notifications, export_jobs):
         feature.add_views(admin)
     admin.add_link(MenuLink(name="修改密码", url="/account/password", category="我的账号"))
     admin.add_link(MenuLink(name="退出登录", url="/logout", category="我的账号"))

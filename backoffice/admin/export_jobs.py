@@ -53,7 +53,7 @@ def run_export(job_id: int) -> None:
                 g.export_job_id = job_id
                 endpoint, args = current_app.url_map.bind("localhost").match(job.params["path"].split("?")[0])
                 current_app.view_functions[endpoint](**args)
-        except Exception as exc:  # noqa: BLE001  the admin sees that it failed and can ask again
+        except Exception as exc:
             db.session.rollback()
             current_app.logger.exception("export job %s failed", job_id)
             _set(job_id, status="failed", error=f"导出失败（{type(exc).__name__}），请重试或缩小筛选范围。",

@@ -9,7 +9,15 @@ so its scope, filters and permission to unmask are exactly the admin's.
 import tempfile
 from urllib.parse import quote
 
-from flask import Response, current_app, g, redirect, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    g,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 

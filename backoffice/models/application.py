@@ -16,6 +16,7 @@ class Applicant(db.Model):
     name: Mapped[str] = mapped_column(String(60), nullable=False)
     id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False)
     mobile: Mapped[str] = mapped_column(String(20), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(120))  # optional: notices by e-mail besides SMS
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # current unit union
     bank_card: Mapped[str | None] = mapped_column(String(30))  # where the subsidy is paid; the applicant enters it

@@ -39,6 +39,7 @@ SESSION_KEY = "portal_applicant"
 
 
 def register(app: Flask) -> None:
+    from . import messages  # noqa: F401  (its routes are on this blueprint)
     app.register_blueprint(bp)
 
 
