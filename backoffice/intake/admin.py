@@ -90,9 +90,9 @@ class BatchView(_Audited):
         "必传材料", choices=[(k.value, v) for k, v in DOCUMENT_KIND_LABELS.items()],
         description="申请人提交前必须上传的材料（按住 Ctrl 可多选）")}
     form_args = {
-        "apply_opens_at": {"description": "到点自动开放申报（UTC 时间）"},
-        "apply_closes_at": {"description": "到点自动截止申报"},
-        "review_closes_at": {"description": "到点自动结束审核"},
+        "apply_opens_at": {"description": "到点自动开放申报（北京时间）"},
+        "apply_closes_at": {"description": "到点自动截止申报（北京时间）"},
+        "review_closes_at": {"description": "到点自动结束审核（北京时间）"},
         "waitlist_cap": {"description": "名额满后最多允许多少人排队候补；名额和候补都满即停止申报"},
         "roster_batches": {"description": "留空表示认可所有预报名批次"},
         "validity_years": {"description": "预报名资格自入学之日起的有效年数（广州为 8 年）"},

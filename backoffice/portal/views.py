@@ -1,7 +1,6 @@
 """Portal pages: session login for applicants; every change goes through the services."""
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import wraps
 
 from flask import (
@@ -18,6 +17,7 @@ from flask import (
 )
 
 from ..domain.bank_card import masked
+from ..domain.clock import beijing
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS,
     STATE_LABELS,
@@ -40,11 +40,6 @@ SESSION_KEY = "portal_applicant"
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-
-
-def beijing(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Times are stored in UTC; applicants read Beijing time (UTC+8, no daylight saving)."""
-    return (value + timedelta(hours=8)).strftime(fmt) if value else ""
 
 
 @bp.context_processor
