@@ -121,3 +121,13 @@ OWNERS = {
     PaymentBatch: lambda r: [r.org_id], Disbursement: lambda r: [r.application.org_id],
     AuditEvent: lambda r: [r.org_id],
 }
+
+
+def png_bytes(size=(64, 48), color="white") -> bytes:
+    """A small valid PNG, for uploads."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    return buf.getvalue()

@@ -119,7 +119,8 @@ class ReviewQueueView(SecuredView):
         action = request.form.get("action")
         try:
             if action == "approve":
-                service.approve(application, current_user, reason=request.form.get("reason", ""))
+                service.approve(application, current_user, reason=request.form.get("reason", ""),
+                                confirmed_flags=request.form.get("confirm_flags") == "1")
                 flash(f"申请 #{app_id} 已审核通过。", "success")
             elif action == "return":
                 service.return_for_correction(application, current_user, self._return_items(),
@@ -191,7 +192,7 @@ class ReviewQueueView(SecuredView):
 
 
 def add_views(admin) -> None:
-    from .admin_after import add_after_views
+    from .pages import add_after_views
     admin.add_view(ReviewQueueView(name="审核队列", category="申报审核", endpoint="review_queue",
                                    url="/admin/review"))
     add_after_views(admin)

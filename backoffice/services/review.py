@@ -4,6 +4,7 @@ import importlib
 from flask import current_app
 from sqlalchemy import update
 
+from ..domain import integrity
 from ..domain import review as rules
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
@@ -81,8 +82,15 @@ def apply(application: Application, action: A, *, admin=None, actor_org_id=None,
     return outcome
 
 
-def approve(application: Application, admin, *, reason: str = "", now=None) -> Application:
+def approve(application: Application, admin, *, reason: str = "", confirmed_flags: bool = False,
+            now=None) -> Application:
+    """Approve at the admin's level; a flagged application only once the reviewer confirmed seeing its flags."""
     _check_visible(application, admin)
+    unconfirmed = integrity.unconfirmed_flags(application.flags or [], confirmed_flags)
+    if unconfirmed:
+        from ..verification.ui import flag_label
+        raise rules.ReviewError("flags_unconfirmed", "该申请有核验提示：" + "；".join(map(flag_label, unconfirmed))
+                                + "。请核对材料后勾选“已核对核验提示”再通过。")
     before = application.state
     outcome = apply(application, A.APPROVE, admin=admin, actor_org_id=admin.org_id, now=now)
     log(application, A.APPROVE, org_id=admin.org_id, admin=admin, from_state=before, to_state=outcome.state,
@@ -106,6 +114,9 @@ def return_for_correction(application: Application, admin, items: list[dict], re
     _check_visible(application, admin)
     now = now or utcnow()
     clean = rules.clean_return_items(items)
+    seen = {d.kind.value: d.id for d in application.documents}
+    for item in clean:  # resubmission needs these documents replaced (domain.integrity.documents_to_replace)
+        item["document_id"] = seen.get(item["kind"])
     before = application.state
     apply(application, A.RETURN, admin=admin, actor_org_id=admin.org_id, now=now)
     text = _return_text(clean, reason)
