@@ -151,6 +151,18 @@ def refuse(application: Application, admin, reason_code: str, reason: str = "", 
     return application
 
 
+def union_mismatch(application: Application) -> bool:
+    """The side-by-side's 所属工会 row: applied under another union than the roster's, with no transfer."""
+    from ..domain.enums import TransferStatus
+    from ..models import Transfer
+    entry = application.roster_entry
+    if entry is None:
+        return False
+    moved_to = db.session.execute(db.select(Transfer.to_org_id).where(
+        Transfer.applicant_id == application.applicant_id, Transfer.status == TransferStatus.APPROVED)).scalars()
+    return integrity.union_mismatch(application.org_id, entry.org_id, moved_to)
+
+
 def set_rotation(document: Document, admin, degrees: int) -> Document:
     _check_visible(document.application, admin)
     document.rotation = int(degrees) % 360 // 90 * 90
