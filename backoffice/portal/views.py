@@ -197,7 +197,7 @@ TOO_LARGE = "文件太大：每个文件不能超过 3 MB，请压缩或重新�
 def _too_large(exc):
     """A file over the request cap is refused before the view runs (even the CSRF check cannot read the form):
     the worker goes back to the form with the reason beside the field, not to an error page."""
-    if request.endpoint == "portal.upload" and g.get("applicant") is not None:
+    if request.endpoint == "portal.upload" and session.get(SESSION_KEY):
         return _upload_failed(request.view_args["app_id"], request.args.get("kind", ""), TOO_LARGE)
     return render_template("error.html", error=exc), 413
 
