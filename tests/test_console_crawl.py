@@ -102,7 +102,7 @@ def test_console_crawl_meets_no_server_error(app, client, login_as, who):
     # The crawl really reached the pages the console is made of, not only the home page.
     expected_pages = ["/admin/applications/details/", "/admin/admin_users/edit/", "/admin/applications/export/csv/",
                       "/admin/applications/export/xlsx/", "/admin/review/app/N", "/admin/review/export/csv",
-                      "/admin/payments/paid?export", "/admin/appeals/?export", "/admin/transfers/?batch_id&export"]
+                      "/admin/payments/?export", "/admin/payments/summary.xlsx", "/admin/appeals/?export", "/admin/transfers/?batch_id&export"]
     if who == "GZ":  # the city owns the programme, its batch and the payment batches
         expected_pages += ["/admin/batches/edit/", "/admin/programmes/edit/", "/admin/payments/N/bank-file"]
     for expected in expected_pages:
