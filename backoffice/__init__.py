@@ -21,6 +21,7 @@ def create_app(config=None) -> Flask:
     register_template_filters(app)
     register_blueprints(app)
     register_admin(app)
+    register_template_helpers(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -56,6 +57,12 @@ def register_blueprints(app: Flask) -> None:
     from .public import views as public
     for feature in (onboarding, portal, api, public):
         feature.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """The one way a page shows a time: `{{ value|beijing }}` (Beijing time, to the minute)."""
+    from .domain.clock import beijing
+    app.add_template_filter(beijing, "beijing")
 
 
 def register_admin(app: Flask) -> None:

@@ -135,3 +135,13 @@ def applicant_with_application(orgs, *, unit="YX-METRO", state=ApplicationState.
     app.applicant = person
     db.session.commit()
     return person, app
+
+
+def png_bytes(size=(64, 48), color="white") -> bytes:
+    """A small valid PNG, for uploads."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    return buf.getvalue()

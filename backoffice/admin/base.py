@@ -4,7 +4,6 @@ from functools import partial
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
-from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.tools import iterdecode
 from flask_admin.tools import rec_getattr
@@ -15,6 +14,7 @@ from sqlalchemy import inspect as sa_inspect
 from ..domain.enums import AdminRole
 from ..services.exports import Column
 from ..services.scope import scope_clause
+from .display import TYPE_FORMATTERS, ChineseFilterConverter
 from .exporting import export_response, wants_unmasked
 from .forms import ConsoleForm, ModelConverter
 
@@ -62,6 +62,14 @@ class ScopedModelView(SecuredMixin, ModelView):
     edit_modal = False
     create_modal = False
     list_template = "admin/xuebu_list.html"
+    # Beijing time to the minute, 是/否, Chinese labels for codes — in lists and on details pages alike.
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    filter_converter = ChineseFilterConverter()
+    # Internal bookkeeping nobody reads: kept off the details pages.
+    column_details_exclude_list = ("password_hash", "storage_key", "sha256", "token_hash", "session_version",
+                                   "failed_logins", "verification_alive_at", "verification_queued_at",
+                                   "verification_started_at", "invitation_id", "path", "released_slots")
 
     # Export columns holding personal data → masker name in domain.masking.MASKERS.
     pii_columns = {"id_number": "id_number", "mobile": "mobile", "bank_card": "card", "contact_mobile": "mobile",
@@ -131,7 +139,7 @@ class ScopedModelView(SecuredMixin, ModelView):
             return None
         return self.get_query().filter(sa_inspect(self.model).primary_key[0] == key).one_or_none()
 
-    @action("delete", lazy_gettext("Delete"), lazy_gettext("Are you sure you want to delete selected records?"))
+    @action("delete", "删除", "确定要删除选中的记录吗？")
     def action_delete(self, ids):
         return super().action_delete([key for key in map(self._key, ids) if key is not None])
 

@@ -91,5 +91,8 @@ def count_rows(stmt) -> int:
 
 
 def streamed(stmt, per: int = 500):
-    """A statement's rows, fetched `per` at a time (a server-side cursor on PostgreSQL): memory stays flat."""
-    return db.session.execute(stmt.execution_options(yield_per=per)).scalars()
+    """A statement's rows (its entities when it selects one), fetched `per` at a time (a server-side cursor on
+    PostgreSQL): memory stays flat."""
+    result = db.session.execute(stmt.execution_options(yield_per=per))
+    described = stmt.column_descriptions
+    return result.scalars() if len(described) == 1 and described[0]["expr"] is described[0]["entity"] else result

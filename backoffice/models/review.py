@@ -81,6 +81,9 @@ class PublicNotice(db.Model):
     application_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id"))
     created_at: Mapped[datetime] = created_at()
+    # Withdrawn (撤回) by the publisher: off the public pages, no objections, and its rows count as never shown.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     batch = relationship("Batch")
 

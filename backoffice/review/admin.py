@@ -48,6 +48,11 @@ def _unless_unmask(masker):
     return (lambda v: v) if current_user.can_unmask else masker
 
 
+def _flag_label(flag: str) -> str:
+    from ..verification.ui import flag_label
+    return flag_label(flag)
+
+
 def flag_choices() -> list[tuple[str, str]]:
     try:
         from ..verification.ui import flag_options
@@ -110,7 +115,15 @@ class ReviewQueueView(SecuredView):
             labels=DECISION_LABELS, kinds=DOCUMENT_KIND_LABELS, return_reasons=rules.RETURN_REASONS,
             refuse_reasons=rules.REFUSE_REASONS, flag_badges=flag_badges, states=STATE_LABELS,
             all_kinds=list(DocumentKind), next_url=local_target(request.args.get("next"), "/admin/") or "",
-            mask_id=_unless_unmask(mask_id_number), mask_card=_unless_unmask(mask_card))
+            mask_id=_unless_unmask(mask_id_number), mask_card=_unless_unmask(mask_card),
+            next_id=self._next_id(app_id), union_mismatch=service.union_mismatch(application),
+            flag_label=_flag_label)
+
+    @staticmethod
+    def _next_id(after: int) -> int | None:
+        """The next application waiting for my level (queue order), for 下一份 and 通过并审下一份."""
+        stmt = review_queue.build(current_user.org, review_queue.QueueFilter()).where(Application.id != after)
+        return db.session.execute(stmt.with_only_columns(Application.id).limit(1)).scalar()
 
     @expose("/app/<int:app_id>/decide", methods=["POST"])
     def decide(self, app_id):
@@ -118,7 +131,8 @@ class ReviewQueueView(SecuredView):
         action = request.form.get("action")
         try:
             if action == "approve":
-                service.approve(application, current_user, reason=request.form.get("reason", ""))
+                service.approve(application, current_user, reason=request.form.get("reason", ""),
+                                confirmed_flags=request.form.get("confirm_flags") == "1")
                 flash(f"申请 #{app_id} 已审核通过。", "success")
             elif action == "return":
                 service.return_for_correction(application, current_user, self._return_items(),
@@ -133,7 +147,11 @@ class ReviewQueueView(SecuredView):
         except rules.ReviewError as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".detail", app_id=app_id))
-        return redirect(local_target(request.form.get("next"), "/admin/") or url_for(".index"))
+        back = local_target(request.form.get("next"), "/admin/") or url_for(".index")
+        if request.form.get("then") == "next":
+            nxt = self._next_id(app_id)
+            return redirect(url_for(".detail", app_id=nxt, next=back) if nxt else back)
+        return redirect(back)
 
     @staticmethod
     def _return_items() -> list[dict]:
@@ -190,7 +208,7 @@ class ReviewQueueView(SecuredView):
 
 
 def add_views(admin) -> None:
-    from .admin_after import add_after_views
+    from .pages import add_after_views
     admin.add_view(ReviewQueueView(name="审核队列", category="申报审核", endpoint="review_queue",
                                    url="/admin/review"))
     add_after_views(admin)
