@@ -4,7 +4,8 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-liberation
+# chromium: the browser the Playwright tests drive (Debian's build; nothing is downloaded at run time).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-liberation chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: install system-packages run test test-fast bench clean

@@ -50,11 +50,13 @@ def start_sweeper(app, interval: float) -> threading.Thread:
 
     def loop():
         from backoffice.extensions import db
+        from backoffice.services.notifications import sweep as sweep_notifications
         from backoffice.verification.sweeper import sweep_stuck
         while True:
             with app.app_context():
                 try:
                     sweep_stuck()
+                    sweep_notifications()
                 except Exception:
                     log.exception("sweep failed")
                     db.session.rollback()

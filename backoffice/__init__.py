@@ -18,8 +18,10 @@ def create_app(config=None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     register_extensions(app)
+    register_template_filters(app)
     register_blueprints(app)
     register_admin(app)
+    register_template_helpers(app)
     register_errorhandlers(app)
     register_commands(app)
     from .security import install as install_security_headers
@@ -41,6 +43,11 @@ def register_extensions(app: Flask) -> None:
     init_queue(app)
 
 
+def register_template_filters(app: Flask) -> None:
+    from .domain.clock import beijing
+    app.add_template_filter(beijing, "beijing")  # every time a person reads: Beijing time, to the minute
+
+
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .web import bp as web_bp
@@ -52,6 +59,12 @@ def register_blueprints(app: Flask) -> None:
     from .public import views as public
     for feature in (onboarding, portal, api, public):
         feature.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """The one way a page shows a time: `{{ value|beijing }}` (Beijing time, to the minute)."""
+    from .domain.clock import beijing
+    app.add_template_filter(beijing, "beijing")
 
 
 def register_admin(app: Flask) -> None:

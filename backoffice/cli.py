@@ -25,10 +25,11 @@ def register(app) -> None:
     for command in (seed_demo, create_admin_cmd, grant_permission_cmd, revoke_permission_cmd):
         app.cli.add_command(command)
     from .intake import cli as intake
+    from .notifications import cli as notifications
     from .onboarding import cli as onboarding
     from .review import cli as review
     from .verification import cli as verification
-    for feature in (onboarding, intake, review, verification):
+    for feature in (onboarding, intake, review, verification, notifications):
         for command in feature.COMMANDS:
             app.cli.add_command(command)
 

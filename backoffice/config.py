@@ -33,6 +33,7 @@ class Config:
     VERIFY_INLINE = True  # without Redis, uploads are verified in-process
     FLASK_ADMIN_SWATCH = "cerulean"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # absolute base for links printed outside a request
+    NOTIFY_CHANNELS = "log"  # any of log, email, sms (comma-separated); see docs/operations.md
 
 
 class ProductionConfig(Config):
@@ -51,6 +52,11 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
+NOTIFY_SETTINGS = ("NOTIFY_CHANNELS", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM",
+                   "SMTP_SECURITY", "ALIYUN_SMS_ACCESS_KEY_ID", "ALIYUN_SMS_ACCESS_KEY_SECRET", "ALIYUN_SMS_SIGN_NAME",
+                   "ALIYUN_SMS_TEMPLATE", "ALIYUN_SMS_TEMPLATES", "ALIYUN_SMS_ENDPOINT")
+
+
 def from_environment() -> type[Config]:
     env = os.environ.get("XUEBU_ENV", "demo")
     return ProductionConfig if env == "production" else Config
@@ -62,6 +68,9 @@ def apply_environment(app) -> None:
     if env.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
     for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR", "PUBLIC_BASE_URL", "VERIFY_QUEUE_NAME", "BULK_QUEUE_NAME"):
+        if env.get(key):
+            app.config[key] = env[key]
+    for key in NOTIFY_SETTINGS:
         if env.get(key):
             app.config[key] = env[key]
     for key in ("VERIFY_HEARTBEAT", "VERIFY_STUCK_AFTER", "VERIFY_SWEEP_INTERVAL"):  # seconds

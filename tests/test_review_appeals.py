@@ -84,6 +84,7 @@ def test_public_objection_opens_an_appeal_to_the_city(app, client, orgs, login_a
     listing = client.get("/notice/")
     assert "第一批公示" in listing.text and "公示中" in listing.text
     page = client.get(f"/notice/{n.id}")
+    assert "<td>1</td>" in page.text and "共 1 人" in page.text  # numbered 1..N, not by application id
     r = client.post(f"/notice/{n.id}/objection", data={"csrf_token": csrf_token(page.text), "application_id": a.id,
                                                        "text": "此人早已离职", "name": "李四", "contact": "13800000000"})
     assert r.status_code == 302
@@ -94,7 +95,7 @@ def test_public_objection_opens_an_appeal_to_the_city(app, client, orgs, login_a
     post_form(city, f"/admin/appeals/{objection.id}", {"outcome": "upheld", "reply": "核实后重新审核"})
     db.session.expire_all()
     assert a.state == S.IN_REVIEW and a.reviewing_org_id == orgs["GZ"].id
-    assert f"<td>{a.id}</td>" not in client.get(f"/notice/{n.id}").text  # off the public list while re-reviewed
+    assert "没有找到" in client.get(f"/notice/{n.id}").text  # off the public list while re-reviewed
     # Empty objections are refused with a message, not stored.
     page = client.get(f"/notice/{n.id}")
     client.post(f"/notice/{n.id}/objection", data={"csrf_token": csrf_token(page.text), "application_id": a.id,

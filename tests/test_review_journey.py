@@ -4,7 +4,7 @@ import io
 import re
 from datetime import timedelta
 
-from factories import valid_id_number
+from factories import png_bytes, valid_id_number
 from openpyxl import Workbook, load_workbook
 from support import csrf_token
 
@@ -84,11 +84,20 @@ def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_
            note_id_card_front="反光看不清")
     assert _state(app_id) == (S.RETURNED, None)
     assert db.session.get(Application, app_id).return_items[0]["kind"] == "id_card_front"
+    # The document marked 需修改 must be uploaded again before the application can go back.
+    r = client.post(f"/api/v1/applications/{app_id}/submit", headers=headers)
+    assert r.status_code == 422 and r.get_json()["error"] == "documents_not_replaced"
+    client.put(f"/api/v1/applications/{app_id}/documents/id_card_front", headers=headers,
+               data={"file": (io.BytesIO(png_bytes()), "id.png")}, content_type="multipart/form-data")
     r = client.post(f"/api/v1/applications/{app_id}/submit", headers=headers)
     assert r.get_json()["state"] == "in_review" and r.get_json()["quota_rank"] == 1  # the slot was kept
     assert _state(app_id) == (S.IN_REVIEW, orgs["YX-METRO"].id)
 
-    decide(unit, app_id, action="approve")
+    # The new upload carries flags (a blank image): approving asks to confirm them first.
+    flagged = decide(unit, app_id, action="approve")
+    assert "核验提示" in unit.get(flagged.headers["Location"]).text
+    assert _state(app_id) == (S.IN_REVIEW, orgs["YX-METRO"].id)
+    decide(unit, app_id, action="approve", confirm_flags="1")
     assert _state(app_id) == (S.IN_REVIEW, orgs["YX"].id)
     decide(district, app_id, action="refuse", reason_code="not_graduated", reason="未见毕业证")
     assert _state(app_id) == (S.REFUSED, None)
@@ -104,8 +113,8 @@ def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_
     assert _state(app_id) == (S.IN_REVIEW, orgs["YX"].id)
     assert db.session.get(Application, app_id).quota_rank is not None
 
-    decide(district, app_id, action="approve")
-    decide(city, app_id, action="approve")
+    decide(district, app_id, action="approve", confirm_flags="1")
+    decide(city, app_id, action="approve", confirm_flags="1")
     assert _state(app_id) == (S.APPROVED, None)
 
     # 公示: published by the city, shown masked on the public page.

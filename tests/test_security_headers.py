@@ -38,7 +38,7 @@ def test_every_kind_of_page_carries_the_headers(app, client, orgs, login_as, db)
         assert resp.status_code == 200, url
         _assert_headers(resp)
     _assert_headers(client.get("/healthz"), html=False)
-    static = client.get("/static/xuebu.js")
+    static = client.get("/static/console.js")
     assert static.status_code == 200 and static.headers["X-Content-Type-Options"] == "nosniff"
     assert "Cache-Control" not in static.headers or "no-store" not in static.headers["Cache-Control"]
     login_as("YX")
@@ -99,7 +99,7 @@ def test_no_page_carries_inline_script_or_handlers(app, client, orgs, login_as, 
 def test_the_console_loads_its_script_and_the_token_it_needs(client, orgs, login_as):
     login_as("YX")
     html = client.get("/admin/applications/").text
-    assert '<script src="/static/xuebu.js"></script>' in html and '<meta name="csrf-token"' in html
+    assert '<script src="/static/console.js"></script>' in html and '<meta name="csrf-token"' in html
     assert 'data-model-action="' in html or "with_selected" not in html
 
 

@@ -58,7 +58,7 @@ class AccountPermissionsMixin:
         offered = permissions.offered(actor, obj)
         form.grants.choices = [(p.value, PERMISSION_LABELS[p]) for p in offered]
         if not form.is_submitted():  # what the boxes show: the account's own, or a new admin's defaults
-            held = _held(obj) if obj is not None else rules.DEFAULTS[AdminRole.ADMIN]
+            held = _held(obj) if obj is not None else rules.DEFAULTS[AdminRole.ADMIN]  # a new admin's
             form.grants.data = [p.value for p in offered if p in held]
         kept = [PERMISSION_LABELS[p] for p in Permission if obj is not None and p in _held(obj) and p not in offered]
         notes = ([f"另有您不能修改的权限：{'、'.join(kept)}。"] if kept else []) + \

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
-from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.tools import iterdecode
 from flask_admin.tools import rec_getattr
@@ -20,7 +19,8 @@ from ..models.base import pii_kind
 from ..services.exports import Column
 from ..services.scope import scope_clause
 from .disclosure import SCREEN_KINDS, screen_unmasked
-from .exporting import export_response, streamed, wants_unmasked
+from .display import TYPE_FORMATTERS, ChineseFilterConverter
+from .exporting import export_response, wants_unmasked
 from .forms import ConsoleForm, ModelConverter
 
 
@@ -78,6 +78,14 @@ class ScopedModelView(SecuredMixin, ModelView):
     edit_modal = False
     create_modal = False
     list_template = "admin/xuebu_list.html"
+    # Beijing time to the minute, 是/否, Chinese labels for codes — in lists and on details pages alike.
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    filter_converter = ChineseFilterConverter()
+    # Internal bookkeeping nobody reads: kept off the details pages.
+    column_details_exclude_list = ("password_hash", "storage_key", "sha256", "token_hash", "session_version",
+                                   "failed_logins", "verification_alive_at", "verification_queued_at",
+                                   "verification_started_at", "invitation_id", "path", "released_slots")
 
     # Columns holding personal data are found from the model (info={"pii": kind}, models.base.pii_kind); a view
     # adds here only what the model cannot say (a computed column, or a function of the row).
@@ -101,18 +109,18 @@ class ScopedModelView(SecuredMixin, ModelView):
     def _export(self, fmt):
         columns = [Column(str(label), partial(self._export_cell, name), self.pii_kind(name))
                    for name, label in self._export_columns]
-        stmt = self._export_statement()
-        return export_response(str(self.name), fmt, columns, lambda: streamed(stmt),
-                               unmask=wants_unmasked(), what=self.endpoint)
+        total, stmt = self._export_statement()
+        return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=self.endpoint,
+                               total=total)
 
     def _export_statement(self):
-        """The list's query with its search, filters and sorting, built now (it needs the admin's scope) and run
-        when the rows are written."""
+        """(rows, statement): the list's query with its search, filters and sorting, built now (it needs the
+        admin's scope) and run when the rows are written."""
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
-        _, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
-                                 execute=False, page_size=0)
-        return query.statement
+        total, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search, args.filters,
+                                     execute=False, page_size=0)
+        return total, query.statement
 
     def _export_cell(self, name, model):
         formatter = self.column_formatters_export.get(name)
@@ -159,7 +167,7 @@ class ScopedModelView(SecuredMixin, ModelView):
             return None
         return self.get_query().filter(sa_inspect(self.model).primary_key[0] == key).one_or_none()
 
-    @action("delete", lazy_gettext("Delete"), lazy_gettext("Are you sure you want to delete selected records?"))
+    @action("delete", "删除", "确定要删除选中的记录吗？")
     def action_delete(self, ids):
         return super().action_delete([key for key in map(self._key, ids) if key is not None])
 

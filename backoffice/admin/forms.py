@@ -1,10 +1,25 @@
 """Form conversion for the console: enumerations as Chinese select boxes that keep the stored value."""
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_wtf import FlaskForm
-from flask_admin.form import Select2Field
+from flask_admin.form import DateTimeField, Select2Field
 from flask_admin.model.form import converts
 
+from ..domain.clock import from_beijing, to_beijing
 from ..domain.enums import ENUM_LABELS
+
+
+class BeijingDateTimeField(DateTimeField):
+    """Stored as naive UTC, typed and shown as Beijing time (a clerk in Guangzhou never converts by hand)."""
+
+    def _value(self):
+        if self.raw_data or self.data is None:
+            return super()._value()
+        return to_beijing(self.data).strftime(self.format[0])
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = from_beijing(self.data)
 
 
 class ModelConverter(AdminModelConverter):
@@ -21,6 +36,12 @@ class ModelConverter(AdminModelConverter):
         field_args["coerce"] = lambda v: v if v is None or isinstance(v, enum_cls) else enum_cls(v)
         field_args["allow_blank"] = bool(column.nullable)
         return Select2Field(**field_args)
+
+
+    @converts("DateTime")
+    def convert_datetime(self, field_args, **extra):
+        field_args.setdefault("description", "北京时间")
+        return BeijingDateTimeField(**field_args)
 
 
 class ConsoleForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Console views for the core tables; feature packages add their own views beside these."""
 from flask_login import current_user
 from markupsafe import Markup
+from flask_admin.contrib.sqla.filters import FilterEqual
 from wtforms import PasswordField
 
 from ..domain.auth import password_problems
@@ -8,12 +9,15 @@ from ..domain.masking import shown
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS, ORG_KIND_LABELS, ORG_STATUS_LABELS, STATE_LABELS, AdminRole,
 )
-from ..models import Application
+from ..domain.labels import ACTOR_TYPES, AUDIT_ACTIONS, TARGET_TYPES, audit_action
+from ..models import Application, AuditEvent
 from ..services import accounts, audit
 from ..verification import ui as verification_ui
 from ..verification.actions import ApplicationRequeueMixin, DocumentRequeueMixin
 from .accounts import AccountPermissionsMixin, permission_field, permission_labels
+from .disclosure import pii
 from .base import ScopedModelView
+from .display import human
 
 
 def _label(mapping):
@@ -27,6 +31,10 @@ def _mask_id(v, c, m, p):
 
 def _blank_to_none(value):
     return value.strip() or None if isinstance(value, str) else value
+
+
+def _mime(v, c, m, p):
+    return "PDF 文件" if m.mime == "application/pdf" else f"图片（{m.mime.rpartition('/')[2].upper()}）"
 
 
 def _credit_code_valid(form, field):
@@ -54,6 +62,18 @@ COMMON_LABELS = {
     "waitlist_cap": "候补上限", "roster_required": "须在预报名名单", "graduation_required": "须已毕业",
     "validity_years": "学籍有效年限", "required_documents": "必传材料", "published_at": "发布时间",
     "graduation_date": "毕业日期", "flags": "核验提示", "path": "路径", "depth": "层级",
+    "id": "编号", "roster_entry": "预报名名单记录", "education_level": "学历层次", "study_year": "入学年份",
+    "first_submitted_at": "首次提交时间", "amount_paid": "发放金额", "funding_line": "配套补助", "funding_rank": "配套名额序号",
+    "decided_at": "办结时间", "last_reason": "最近原因", "return_items": "驳回的材料", "resubmit_due_at": "补正期限",
+    "updated_at": "更新时间", "actor_id": "操作者编号", "can_unmask": "可查看完整信息（不脱敏）", "original_name": "原文件名",
+    "width": "宽（像素）", "height": "高（像素）", "rotation": "旋转角度", "verification_attempts": "核验次数",
+    "verification_error": "核验失败原因", "status_reason": "状态说明", "locked_until": "锁定至", "must_change_password":
+    "须修改密码", "applicant.name": "申请人姓名", "applicant.id_number": "身份证号", "children": "下级单位",
+    "admins": "管理员", "results": "核验结果", "documents": "材料", "applications": "申请", "invitation": "入网邀请",
+    "token_version": "登录版本", "bank_card": "银行卡号", "mobile": "手机号", "entries": "名单记录",
+    "roster_batches": "认可的预报名批次", "funding_lines": "配套补助", "batches": "批次", "once_rule": "享受次数规则",
+    "reviewing_org_id": "当前审核单位", "exported_at": "导出时间", "results_imported_at": "导入结果时间",
+    "total_amount": "合计金额（元）", "paid_at": "发放时间", "failure_reason": "失败原因", "target": "对象",
 }
 
 
@@ -148,6 +168,8 @@ class DocumentView(DocumentRequeueMixin, ScopedModelView):
     column_labels = COMMON_LABELS | {"kind": "材料类型"}
     column_formatters = {"kind": _label(DOCUMENT_KIND_LABELS),
                          "verification_status": _label(verification_ui.VERIFICATION_LABELS)}
+    column_formatters["mime"] = _mime
+    column_formatters_export = {"mime": _mime}
     details_template = "verification/document_details.html"
     column_filters = ("kind", "verification_status")
     can_create = False
@@ -156,12 +178,22 @@ class DocumentView(DocumentRequeueMixin, ScopedModelView):
 
 
 class AuditEventView(ScopedModelView):
-    column_list = ("at", "actor_type", "actor_name", "org", "action", "target_type", "target_id", "ip")
+    column_list = ("at", "actor_type", "actor_name", "org", "action", "target_type", "target_id", "detail", "ip")
+    column_filters = (FilterEqual(AuditEvent.action, "操作", options=sorted(AUDIT_ACTIONS.items(), key=lambda kv: kv[1])),
+                      FilterEqual(AuditEvent.actor_type, "操作者类型", options=list(ACTOR_TYPES.items())), "at")
+    column_searchable_list = ("actor_name",)
+    column_labels = COMMON_LABELS | {"actor_name": "操作者（用户名或姓名）"}
+    column_formatters = {
+        "action": lambda v, c, m, p: audit_action(m.action),
+        "actor_type": lambda v, c, m, p: ACTOR_TYPES.get(m.actor_type, m.actor_type),
+        "target_type": lambda v, c, m, p: TARGET_TYPES.get(m.target_type, m.target_type or ""),
+        "detail": lambda v, c, m, p: pii(human(m.detail), "text"),
+    }
+    column_formatters_export = column_formatters | {"detail": lambda v, c, m, p: human(m.detail)}
     # An applicant's (or a member of the public's) name is personal data in files; usernames of staff are not.
-    pii_columns = {"actor_name": lambda event: None if event.actor_type in ("admin", "system") else "name"}
-    column_filters = ("action", "actor_type", "at")
-    column_searchable_list = ("action", "actor_name")
-    column_labels = COMMON_LABELS
+    # The details may quote a number someone typed: masked like every other free text.
+    pii_columns = {"actor_name": lambda event: None if event.actor_type in ("admin", "system") else "name",
+                   "detail": "text"}
     column_default_sort = ("at", True)
     can_create = False
     can_edit = False

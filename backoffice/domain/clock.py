@@ -22,3 +22,10 @@ def beijing(value: datetime | date | None, fmt: str = MINUTES) -> str:
 
 def beijing_today(now_utc: datetime) -> date:
     return to_beijing(now_utc).date()
+
+
+def from_beijing(value: datetime) -> datetime:
+    """A Beijing wall-clock time a person typed, as the naive UTC the database stores."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BEIJING)
+    return value.astimezone(timezone.utc).replace(tzinfo=None)

@@ -47,10 +47,12 @@ CEILING = {
     (AdminRole.REVIEWER, Level.DISTRICT): frozenset({P.UNMASK}),
     (AdminRole.REVIEWER, Level.UNIT): frozenset({P.UNMASK}),
 }
-# What a new account starts with (within its ceiling and what its creator may grant). Never UNMASK: full personal
-# data is handed out one account at a time, on purpose.
-DEFAULTS = {AdminRole.ADMIN: frozenset({P.MANAGE_ACCOUNTS, P.PUBLISH_NOTICE, P.CREATE_PAYMENT_BATCH}),
+# What a new admin starts with (within its ceiling and what its creator may grant): the city publishes notices; every
+# level pays (the city its subsidy, a lower level its own matching subsidy). Reviewers start with nothing. Never
+# UNMASK: full personal data is handed out one account at a time, on purpose.
+DEFAULTS = {AdminRole.ADMIN: frozenset({P.MANAGE_ACCOUNTS, P.CREATE_PAYMENT_BATCH}),
             AdminRole.REVIEWER: frozenset()}
+CITY_DEFAULTS = frozenset({P.PUBLISH_NOTICE})
 # Permissions a level may hold but never hand out.
 NEVER_GRANTED_BY = {Level.UNIT: frozenset({P.UNMASK})}
 
@@ -84,7 +86,8 @@ def effective(stored, role: AdminRole | str, level: Level) -> frozenset:
 
 
 def defaults(role: AdminRole | str, level: Level) -> frozenset:
-    return DEFAULTS[AdminRole(role)] & ceiling(role, level)
+    extra = CITY_DEFAULTS if level == Level.CITY and AdminRole(role) == AdminRole.ADMIN else frozenset()
+    return (DEFAULTS[AdminRole(role)] | extra) & ceiling(role, level)
 
 
 def label(permission: Permission | str) -> str:

@@ -16,7 +16,21 @@ ONCE_LABELS = ONCE_RULE_LABELS
 LABELS = COMMON_LABELS | {
     "batch_count": "发放补助项目数量", "approved_total": "通过总人数", "submitted_total": "申报总人数",
     "required_kinds": "必传材料", "roster_batches": "认可的预报名批次", "released_slots": "空出名额",
+    "shortcuts": "快捷入口",
 }
+
+
+def _shortcuts(v, c, m, p) -> Markup:
+    """The Guangzhou console's per-row entries: 申报管理 / 运营工作台 / 迁入迁出管理 / 发放管理."""
+    from flask import url_for
+    from markupsafe import escape
+    latest = m.batches[-1].id if m.batches else ""
+    links = [("申报管理", url_for("review_queue.index", mine="0", batch_id=latest)),
+             ("运营工作台", url_for("review_dashboard.index")),
+             ("迁入迁出管理", url_for("review_transfers.index", batch_id=latest)),
+             ("发放管理", url_for("review_payments.index", programme_id=m.id))]
+    return Markup(" ".join(f'<a class="btn btn-outline-primary btn-sm mb-1" href="{escape(u)}">{t}</a>'
+                           for t, u in links))
 
 
 class _Audited(ScopedModelView):
@@ -36,10 +50,13 @@ class _Audited(ScopedModelView):
 
 class ProgrammeView(_Audited):
     """The city level creates programmes; the list shows the GZ console's columns."""
-    column_list = ("name", "batch_count", "approved_total", "submitted_total", "created_at", "enabled")
+    column_list = ("name", "batch_count", "approved_total", "submitted_total", "created_at", "enabled", "shortcuts")
     column_labels = LABELS
     column_default_sort = ("created_at", True)
     column_searchable_list = ("name",)
+    column_sortable_list = ("name", "created_at", "enabled")
+    column_formatters_export = {"shortcuts": lambda v, c, m, p: ""}
+    column_export_exclude_list = ("shortcuts",)
     form_columns = ("name", "description", "once_rule", "enabled")
     form_overrides = {"once_rule": SelectField}
     form_args = {"once_rule": {"label": "享受次数规则", "coerce": lambda v: OnceRule(v) if v else None,
@@ -48,6 +65,7 @@ class ProgrammeView(_Audited):
         "batch_count": lambda v, c, m, p: v._counts(m)[0],
         "submitted_total": lambda v, c, m, p: v._counts(m)[1],
         "approved_total": lambda v, c, m, p: v._counts(m)[2],
+        "shortcuts": _shortcuts,
         "enabled": lambda v, c, m, p: Markup('<span class="badge badge-success">启用</span>' if m.enabled
                                              else '<span class="badge badge-secondary">停用</span>'),
     }
@@ -90,9 +108,9 @@ class BatchView(_Audited):
         "必传材料", choices=[(k.value, v) for k, v in DOCUMENT_KIND_LABELS.items()],
         description="申请人提交前必须上传的材料（按住 Ctrl 可多选）")}
     form_args = {
-        "apply_opens_at": {"description": "到点自动开放申报（UTC 时间）"},
-        "apply_closes_at": {"description": "到点自动截止申报"},
-        "review_closes_at": {"description": "到点自动结束审核"},
+        "apply_opens_at": {"description": "到点自动开放申报（北京时间）"},
+        "apply_closes_at": {"description": "到点自动截止申报（北京时间）"},
+        "review_closes_at": {"description": "到点自动结束审核（北京时间）"},
         "waitlist_cap": {"description": "名额满后最多允许多少人排队候补；名额和候补都满即停止申报"},
         "roster_batches": {"description": "留空表示认可所有预报名批次"},
         "validity_years": {"description": "预报名资格自入学之日起的有效年数（广州为 8 年）"},

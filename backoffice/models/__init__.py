@@ -5,4 +5,5 @@ from .programme import Batch, FundingLine, Programme, batch_roster_batches  # no
 from .review import (  # noqa: F401
     Appeal, AuditEvent, Disbursement, PaymentBatch, PublicNotice, ReviewAction, ReviewJob, Transfer,
 )
+from .notification import Notification  # noqa: F401
 from .roster import RosterBatch, RosterEntry  # noqa: F401

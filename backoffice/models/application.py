@@ -16,6 +16,7 @@ class Applicant(db.Model):
     name: Mapped[str] = mapped_column(String(60), nullable=False, info={"pii": "name"})
     id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False, info={"pii": "id_number"})
     mobile: Mapped[str] = mapped_column(String(20), nullable=False, info={"pii": "mobile"})
+    email: Mapped[str | None] = mapped_column(String(120))  # optional: notices by e-mail besides SMS
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # current unit union
     bank_card: Mapped[str | None] = mapped_column(String(30), info={"pii": "card"})  # where the subsidy is paid; the applicant enters it

@@ -53,6 +53,7 @@ class AdminUser(UserMixin, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True, nullable=False)
     username: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
     display_name: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(120))  # the daily digest goes here
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[AdminRole] = enum_column(AdminRole, nullable=False, default=AdminRole.ADMIN)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

@@ -1,7 +1,7 @@
 """Subsidy programmes, their batches and lower levels' matching funding lines."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text, Table, Column
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, Numeric, String, Table, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.enums import OnceRule
@@ -24,6 +24,8 @@ class Programme(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     once_rule: Mapped[OnceRule] = enum_column(OnceRule, nullable=False, default=OnceRule.PER_PERSON)
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Off: workers are told on the portal (and by e-mail) only, e.g. when the SMS budget is used up.
+    sms_enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=true())
     created_at: Mapped[datetime] = created_at()
 
     org = relationship("Organisation")

@@ -82,6 +82,9 @@ class PublicNotice(db.Model):
     application_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id"))
     created_at: Mapped[datetime] = created_at()
+    # Withdrawn (撤回) by the publisher: off the public pages, no objections, and its rows count as never shown.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     batch = relationship("Batch")
 
@@ -147,10 +150,10 @@ append_only.install(AuditEvent.__table__)
 
 
 class ReviewJob(db.Model):
-    """A long console job (bulk approve): progress for the progress bar and a per-row outcome report."""
+    """A long console job (bulk approve, a large export): progress for the progress bar and what it produced."""
     __tablename__ = "review_job"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30), nullable=False)  # bulk_approve
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)  # bulk_approve | export
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True, nullable=False)
     admin_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id"))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")  # queued|running|done|failed
@@ -160,5 +163,6 @@ class ReviewJob(db.Model):
     succeeded: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     results: Mapped[list] = mapped_column(JSON, nullable=False, default=list)  # [{"id", "ok", "message"}]
     error: Mapped[str | None] = mapped_column(Text)
+    file_key: Mapped[str | None] = mapped_column(String(255))  # an export's file under UPLOAD_DIR/exports/
     created_at: Mapped[datetime] = created_at()
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,7 +1,6 @@
 """Portal pages: session login for applicants; every change goes through the services."""
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import wraps
 
 from flask import (
@@ -10,14 +9,18 @@ from flask import (
     abort,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..domain.bank_card import masked
+from ..domain.clock import beijing
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS,
     STATE_LABELS,
@@ -33,18 +36,15 @@ from ..services import applications as service
 from ..services import selfservice
 from ..services.applications import ApplicationError
 from ..services.uploads import upload_document
+from .feedback import application_feedback
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 SESSION_KEY = "portal_applicant"
 
 
 def register(app: Flask) -> None:
+    from . import messages  # noqa: F401  (its routes are on this blueprint)
     app.register_blueprint(bp)
-
-
-def beijing(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Times are stored in UTC; applicants read Beijing time (UTC+8, no daylight saving)."""
-    return (value + timedelta(hours=8)).strftime(fmt) if value else ""
 
 
 @bp.context_processor
@@ -161,28 +161,73 @@ def application(app_id: int):
     docs = {d.kind.value: d for d in app.documents}
     extra = [k.value for k in DocumentKind if k.value not in required and k.value in docs]
     verdict = service.evaluate(app) if app.state == ApplicationState.DRAFT else None
+    feedback = application_feedback(app)
     return render_template("portal/application.html", app=app, required=required, extra=extra, docs=docs,
-                           verdict=verdict, notes=service.return_reasons(app), follow=selfservice.follow_up(app),
+                           verdict=verdict, feedback=feedback, upload_error=session.pop("upload_error", None),
+                           flagged=[f for f in feedback.values() if f["state"] == "problems"], notes=service.return_reasons(app), follow=selfservice.follow_up(app),
                            appeal_days=APPEAL_FILE_DAYS,
                            editable=app.state in service.EDITABLE,
                            can_withdraw=app.state in service.WITHDRAWABLE)
+
+
+@bp.get("/applications/<int:app_id>/checks")
+@login_required
+def checks(app_id: int):
+    """The automatic checks per document, polled by the page until none is still running."""
+    return jsonify(application_feedback(_own(app_id)))
+
+
+@bp.get("/applications/<int:app_id>/documents/<int:doc_id>/file")
+@login_required
+def document_file(app_id: int, doc_id: int):
+    """The worker's own upload (its thumbnail on the page)."""
+    app = _own(app_id)
+    doc = next((d for d in app.documents if d.id == doc_id), None)
+    if doc is None:
+        abort(404)
+    from ..services import storage
+    try:
+        return send_file(storage.path_of(doc.storage_key), mimetype=doc.mime, max_age=3600)
+    except (FileNotFoundError, ValueError):
+        abort(404)
+
+
+TOO_LARGE = "文件太大：每个文件不能超过 3 MB，请压缩或重新拍摄后上传。"
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc):
+    """A file over the request cap is refused before the view runs (even the CSRF check cannot read the form):
+    the worker goes back to the form with the reason beside the field, not to an error page."""
+    if request.endpoint == "portal.upload" and session.get(SESSION_KEY):
+        return _upload_failed(request.view_args["app_id"], request.args.get("kind", ""), TOO_LARGE)
+    return render_template("error.html", error=exc), 413
+
+
+def _upload_failed(app_id: int, kind: str, message: str):
+    """Errors are shown beside the file field they concern, not on a page of their own."""
+    session["upload_error"] = {"kind": kind, "message": message}
+    return redirect(url_for("portal.application", app_id=app_id) + f"#doc-{kind}")
 
 
 @bp.post("/applications/<int:app_id>/documents")
 @login_required
 def upload(app_id: int):
     app = _own(app_id)
-    file = request.files.get("file")
+    kind = request.args.get("kind", "")
+    try:
+        file = request.files.get("file")
+        kind = request.form.get("kind", kind)
+    except RequestEntityTooLarge:
+        return _upload_failed(app_id, kind, TOO_LARGE)
     if file is None or not file.filename:
-        flash("请选择要上传的文件。", "warning")
-    else:
-        try:
-            upload_document(app, request.form.get("kind", ""), file.read(), file.filename)
-        except ApplicationError as exc:
-            flash(exc.message, "danger")
-        else:
-            flash("上传成功。", "success")
-    return redirect(url_for("portal.application", app_id=app_id))
+        return _upload_failed(app_id, kind, "请先选择要上传的文件。")
+    try:
+        upload_document(app, kind, file.read(), file.filename)
+    except ApplicationError as exc:
+        return _upload_failed(app_id, kind, exc.message)
+    flash("上传成功，系统正在自动检查这份材料。", "success")
+    return redirect(url_for("portal.application", app_id=app_id) + f"#doc-{kind}")
 
 
 @bp.post("/applications/<int:app_id>/submit")
@@ -198,6 +243,10 @@ def submit(app_id: int):
             flash(f"提交成功！您获得第 {app.quota_rank} 号名额，现进入单位工会审核。", "success")
         else:
             flash(f"名额已满，您已进入候补，当前排第 {app.waitlist_position} 位。", "warning")
+        flagged = [f["label"] for f in application_feedback(app).values() if f["state"] == "problems"]
+        if flagged:
+            flash("以下材料的自动检查仍有提示，审核人员会重点核对，如被驳回请按要求重新上传：" + "、".join(flagged) + "。",
+                  "warning")
     return redirect(url_for("portal.application", app_id=app_id))
 
 

@@ -19,11 +19,27 @@ def notices():
                            is_open=notice_service.is_open)
 
 
+PER_PAGE = 30
+
+
 @bp.get("/notice/<int:notice_id>")
 def notice(notice_id: int):
+    """Numbered 1..N in notice order; a name search keeps each row's number; 30 rows a page."""
     n = _visible(notice_id)
-    return render_template("public/notice.html", notice=n, rows=notice_service.masked_rows(n),
+    rows = notice_service.masked_rows(n)
+    q = (request.args.get("q") or "").strip()
+    shown = [r for r in rows if _name_matches(q, r["name"])] if q else rows
+    pages = max(1, (len(shown) + PER_PAGE - 1) // PER_PAGE)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    return render_template("public/notice.html", notice=n, rows=shown[(page - 1) * PER_PAGE:page * PER_PAGE],
+                           all_rows=rows, total=len(rows), found=len(shown), q=q, page=page, pages=pages,
                            open=notice_service.is_open(n))
+
+
+def _name_matches(q: str, masked: str) -> bool:
+    """Names are masked (张*三): the visible characters of the query must appear in order in the name."""
+    visible = [ch for ch in q if ch != "*"]
+    return all(ch in masked for ch in visible) and bool(visible)
 
 
 @bp.post("/notice/<int:notice_id>/objection")

@@ -19,7 +19,6 @@ from ..extensions import db
 from ..models import Application, Batch, Document, ReviewJob
 from ..services import review as service
 from ..services.scope import scope_clause
-from ..admin.exporting import streamed
 from . import exports as review_exports
 from . import jobs
 from . import queue as review_queue
@@ -48,6 +47,11 @@ def _shown_as(kind):
     """Reviewers compare masked values (mismatches are highlighted server-side); full values only on a page an
     admin holding the permission asked to unmask (audited), through the one masking rule."""
     return lambda value: pii(value, kind)
+
+
+def _flag_label(flag: str) -> str:
+    from ..verification.ui import flag_label
+    return flag_label(flag)
 
 
 def flag_choices() -> list[tuple[str, str]]:
@@ -99,7 +103,7 @@ class ReviewQueueView(SecuredView):
     def export(self, fmt):
         f = review_queue.QueueFilter.from_args(request.args)
         stmt = review_queue.build(current_user.org, f)
-        return review_exports.applications(lambda: streamed(stmt), fmt)
+        return review_exports.applications(stmt, fmt)
 
     @expose("/app/<int:app_id>")
     def detail(self, app_id):
@@ -112,7 +116,15 @@ class ReviewQueueView(SecuredView):
             labels=DECISION_LABELS, kinds=DOCUMENT_KIND_LABELS, return_reasons=rules.RETURN_REASONS,
             refuse_reasons=rules.REFUSE_REASONS, flag_badges=flag_badges, states=STATE_LABELS,
             all_kinds=list(DocumentKind), next_url=local_target(request.args.get("next"), "/admin/") or "",
-            mask_id=_shown_as("id_number"), mask_card=_shown_as("card"))
+            mask_id=_shown_as("id_number"), mask_card=_shown_as("card"),
+            next_id=self._next_id(app_id), union_mismatch=service.union_mismatch(application),
+            flag_label=_flag_label)
+
+    @staticmethod
+    def _next_id(after: int) -> int | None:
+        """The next application waiting for my level (queue order), for 下一份 and 通过并审下一份."""
+        stmt = review_queue.build(current_user.org, review_queue.QueueFilter()).where(Application.id != after)
+        return db.session.execute(stmt.with_only_columns(Application.id).limit(1)).scalar()
 
     @expose("/app/<int:app_id>/decide", methods=["POST"])
     def decide(self, app_id):
@@ -120,7 +132,8 @@ class ReviewQueueView(SecuredView):
         action = request.form.get("action")
         try:
             if action == "approve":
-                service.approve(application, current_user, reason=request.form.get("reason", ""))
+                service.approve(application, current_user, reason=request.form.get("reason", ""),
+                                confirmed_flags=request.form.get("confirm_flags") == "1")
                 flash(f"申请 #{app_id} 已审核通过。", "success")
             elif action == "return":
                 service.return_for_correction(application, current_user, self._return_items(),
@@ -135,7 +148,11 @@ class ReviewQueueView(SecuredView):
         except rules.ReviewError as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".detail", app_id=app_id))
-        return redirect(local_target(request.form.get("next"), "/admin/") or url_for(".index"))
+        back = local_target(request.form.get("next"), "/admin/") or url_for(".index")
+        if request.form.get("then") == "next":
+            nxt = self._next_id(app_id)
+            return redirect(url_for(".detail", app_id=nxt, next=back) if nxt else back)
+        return redirect(back)
 
     @staticmethod
     def _return_items() -> list[dict]:
@@ -192,7 +209,7 @@ class ReviewQueueView(SecuredView):
 
 
 def add_views(admin) -> None:
-    from .admin_after import add_after_views
+    from .pages import add_after_views
     admin.add_view(ReviewQueueView(name="审核队列", category="申报审核", endpoint="review_queue",
                                    url="/admin/review"))
     add_after_views(admin)

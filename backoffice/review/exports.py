@@ -1,5 +1,8 @@
 """Export column sets for the review lists (the masking kind of each personal column is declared here)."""
 from ..admin.exporting import export_response, wants_unmasked
+from sqlalchemy.orm import joinedload
+
+from ..models import Appeal, Application, Batch, Disbursement, PaymentBatch, RosterEntry, Transfer
 from ..services.exports import Column
 from ..verification.ui import flag_label
 
@@ -67,20 +70,34 @@ TRANSFER_COLUMNS = [
 
 
 
-def applications(objects, fmt):
-    """`objects`: a callable giving the rows when the file is written (see admin.exporting)."""
-    return export_response("申请列表", fmt, APPLICATION_COLUMNS, objects, unmask=wants_unmasked(),
+# What each column set reads from related rows, loaded with the rows themselves (one query per 500 rows, not one
+# per row and relation: a 100k-row export is minutes shorter).
+_APPLICATION = (joinedload(Application.applicant), joinedload(Application.org),
+                joinedload(Application.reviewing_org), joinedload(Application.batch).joinedload(Batch.programme))
+_PAID = (joinedload(Disbursement.application).joinedload(Application.applicant),
+         joinedload(Disbursement.application).joinedload(Application.org),
+         joinedload(Disbursement.application).joinedload(Application.batch).joinedload(Batch.programme),
+         joinedload(Disbursement.application).joinedload(Application.roster_entry).joinedload(RosterEntry.roster_batch),
+         joinedload(Disbursement.payment_batch).joinedload(PaymentBatch.funding_line))
+_APPEAL = (joinedload(Appeal.application).joinedload(Application.applicant), joinedload(Appeal.to_org))
+_TRANSFER = (joinedload(Transfer.applicant), joinedload(Transfer.from_org), joinedload(Transfer.to_org))
+
+
+def applications(stmt, fmt):
+    """`stmt`: the list's statement, run when the file is written (see admin.exporting)."""
+    return export_response("申请列表", fmt, APPLICATION_COLUMNS, stmt.options(*_APPLICATION), unmask=wants_unmasked(),
                            what="review_queue")
 
 
-def paid(objects, fmt):
-    return export_response("已发放名单", fmt, PAID_COLUMNS, objects, unmask=wants_unmasked(), what="paid")
+def paid(stmt, fmt):
+    return export_response("已发放名单", fmt, PAID_COLUMNS, stmt.options(*_PAID), unmask=wants_unmasked(), what="paid")
 
 
-def appeals(objects, fmt):
-    return export_response("申诉列表", fmt, APPEAL_COLUMNS, objects, unmask=wants_unmasked(), what="appeals")
+def appeals(stmt, fmt):
+    return export_response("申诉列表", fmt, APPEAL_COLUMNS, stmt.options(*_APPEAL), unmask=wants_unmasked(),
+                           what="appeals")
 
 
-def transfers(objects, fmt):
-    return export_response("迁入迁出列表", fmt, TRANSFER_COLUMNS, objects, unmask=wants_unmasked(),
+def transfers(stmt, fmt):
+    return export_response("迁入迁出列表", fmt, TRANSFER_COLUMNS, stmt.options(*_TRANSFER), unmask=wants_unmasked(),
                            what="transfers")

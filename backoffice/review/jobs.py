@@ -1,6 +1,7 @@
 """Bulk approve as a job: RQ when REDIS_URL is set, in-process otherwise; progress lives in review_job."""
 from flask import current_app, has_app_context
 
+from ..domain.integrity import UNVERIFIED_MESSAGE, bulk_approvable
 from ..domain.review import ReviewError
 from ..extensions import db
 from ..models import AdminUser, Application, ReviewJob
@@ -11,8 +12,9 @@ from . import queue as review_queue
 
 
 def start_bulk_approve(admin: AdminUser, f: review_queue.QueueFilter) -> ReviewJob:
-    """Snapshot the whole filtered set (not just the page): only my level's turn, only rows without flags."""
-    f.mine, f.flag = True, "none"
+    """Snapshot the whole filtered set (not just the page): only my level's turn, only verified rows without
+    flags (domain.integrity.bulk_approvable)."""
+    f.mine, f.flag, f.verified = True, "none", True
     ids = list(db.session.execute(review_queue.build(admin.org, f).with_only_columns(Application.id)).scalars())
     job = ReviewJob(kind="bulk_approve", org_id=admin.org_id, admin_id=admin.id, total=len(ids),
                     params={"ids": ids, "filter": f.as_params()})
@@ -68,6 +70,8 @@ def _approve_one(approve, app_id: int, admin) -> dict:
         return {"id": app_id, "ok": False, "message": "申请不存在"}
     if application.flags:
         return {"id": app_id, "ok": False, "message": "有核验提示，需逐份审核"}
+    if not bulk_approvable(application.flags or [], [d.verification_status.value for d in application.documents]):
+        return {"id": app_id, "ok": False, "message": UNVERIFIED_MESSAGE + "，需逐份审核"}
     try:
         approve(application, admin, reason="批量审核通过")
     except ReviewError as exc:

@@ -2,7 +2,7 @@
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, cast, exists, or_, select
 
 from ..domain.enums import ApplicationState
 from ..models import Application, Organisation
@@ -18,7 +18,8 @@ class QueueFilter:
     flag: str = ""             # "" any, "none" no flags, "any" some flag, else a flag name
     submitted_from: str = ""   # YYYY-MM-DD
     submitted_to: str = ""
-    q: str = ""                # applicant name or application id
+    q: str = ""                # applicant name, ID number or application id
+    verified: bool = False     # only applications whose every document is verified (bulk approve)
 
     @classmethod
     def from_args(cls, args) -> "QueueFilter":
@@ -28,11 +29,14 @@ class QueueFilter:
         return cls(mine=args.get("mine", "1") == "1", state=args.get("state", ""), batch_id=as_int("batch_id"),
                    org_id=as_int("org_id"), flag=args.get("flag", ""),
                    submitted_from=args.get("submitted_from", ""), submitted_to=args.get("submitted_to", ""),
-                   q=(args.get("q") or "").strip())
+                   q=(args.get("q") or "").strip(), verified=args.get("verified") == "1")
 
     def as_params(self) -> dict:
         out = {k: v for k, v in asdict(self).items() if v not in (None, "")}
         out["mine"] = "1" if self.mine else "0"
+        out.pop("verified", None)
+        if self.verified:
+            out["verified"] = "1"
         return out
 
 
@@ -65,10 +69,25 @@ def build(admin_org: Organisation, f: QueueFilter):
         stmt = stmt.where(Application.submitted_at < _date(f.submitted_to) + timedelta(days=1))
     if f.q:
         stmt = stmt.join(Applicant, Applicant.id == Application.applicant_id)
-        cond = Applicant.name.contains(f.q)
-        stmt = stmt.where(or_(cond, Application.id == int(f.q)) if f.q.isdigit() else cond)
+        stmt = stmt.where(person_matches(f.q, Applicant.name, Applicant.id_number, Application.id))
+    if f.verified:
+        from ..domain.enums import VerificationStatus
+        from ..models import Document
+        stmt = stmt.where(~exists().where(Document.application_id == Application.id,
+                                          Document.verification_status != VerificationStatus.DONE))
     return stmt.order_by(Application.quota_rank.is_(None), Application.quota_rank,
                          Application.submitted_at, Application.id)
+
+
+def person_matches(q: str, name_col, id_number_col, id_col=None):
+    """One search box for people: a name (part of it), an ID number (whole or its last digits), or a record id."""
+    q = q.strip().upper()
+    conds = [name_col.contains(q)]
+    if len(q) >= 4 and q[:-1].isdigit():
+        conds.append(id_number_col.endswith(q) if len(q) < 18 else id_number_col == q)
+    if id_col is not None and q.isdigit() and len(q) <= 9:
+        conds.append(id_col == int(q))
+    return or_(*conds)
 
 
 def _flag(stmt, flag: str):

@@ -60,6 +60,9 @@ def file_appeal(application: Application, applicant, text: str, now=None) -> App
                           "An appeal for this application is already open.")
     decision = _last_decision(application)
     decided_at = decision.at if decision else (application.decided_at or application.updated_at)
+    if not may_appeal_now(application, decided_at):
+        raise AppealError("appeal_used", "对这次审核决定已申诉过一次，不能再次申诉；如对答复仍有异议，请联系上级工会。",
+                          "This decision was already appealed once.")
     if decided_at and now > decided_at + timedelta(days=rules.APPEAL_FILE_DAYS):
         raise AppealError("appeal_too_late", f"已超过申诉期限（审核决定后 {rules.APPEAL_FILE_DAYS} 天内）。",
                           "The appeal period has ended.")
@@ -74,11 +77,23 @@ def file_appeal(application: Application, applicant, text: str, now=None) -> App
     return appeal
 
 
+def may_appeal_now(application: Application, decided_at=None) -> bool:
+    """One appeal per decision (domain.integrity.may_appeal); the portal hides the form when it is used up."""
+    from ..domain.integrity import may_appeal
+    if decided_at is None:
+        decision = _last_decision(application)
+        decided_at = decision.at if decision else (application.decided_at or application.updated_at)
+    filed = db.session.execute(select(Appeal.created_at).where(Appeal.application_id == application.id,
+                                                               Appeal.source == "applicant")).scalars()
+    return may_appeal(decided_at, filed)
+
+
 def file_objection(notice: PublicNotice, application_id: int, name: str, contact: str, text: str,
                    ip: str | None = None, now=None) -> Appeal:
     """异议 during the 公示: opens an appeal to the publishing (top) level."""
     now = now or utcnow()
-    if not notice.starts_at <= now <= notice.ends_at:
+    from ..domain.integrity import notice_running
+    if not notice_running(notice.starts_at, notice.ends_at, notice.withdrawn_at, now):
         raise AppealError("notice_closed", "公示期已结束，不能再提出异议。", "The notice period is over.")
     application = db.session.get(Application, application_id)
     if application is None or application_id not in (notice.application_ids or []):

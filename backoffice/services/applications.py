@@ -201,6 +201,7 @@ def create_draft(applicant: Applicant, batch: Batch, org: Organisation | None, *
     if existing is not None:
         raise ApplicationError("application_exists", f"您在该批次已有申请（编号 {existing.id}）。", 409)
     entry = next(iter(roster_entries(batch.id, applicant.id_number)), None)
+    _check_union(applicant, org, entry)
     application = Application(
         batch=batch, applicant=applicant, org_id=org.id, state=S.DRAFT,
         roster_entry_id=entry.id if entry else None,
@@ -212,6 +213,18 @@ def create_draft(applicant: Applicant, batch: Batch, org: Organisation | None, *
     audit.record("application_created", actor=applicant, org_id=org.id, target=application)
     db.session.commit()
     return application
+
+
+def _check_union(applicant: Applicant, org: Organisation, entry: RosterEntry | None) -> None:
+    """The roster's union receives the application, unless the worker's transfer to `org` was approved."""
+    from ..domain.enums import TransferStatus
+    from ..domain.integrity import union_mismatch
+    from ..models import Transfer
+    moved_to = db.session.execute(select(Transfer.to_org_id).where(
+        Transfer.applicant_id == applicant.id, Transfer.status == TransferStatus.APPROVED)).scalars()
+    if entry is not None and union_mismatch(org.id, entry.org_id, moved_to):
+        raise ApplicationError("union_mismatch", f"预报名名单登记您属于“{entry.org.name}”，请选择该工会申报；"
+                               "如已调到其他单位，请先在“工会迁移”中办理迁移，迁移完成后再申报。")
 
 
 def submit(application: Application, *, now: datetime | None = None) -> Application:
@@ -275,6 +288,7 @@ def resubmit(application: Application, *, now: datetime | None = None) -> Applic
         raise ApplicationError("invalid_state", "只有被驳回的申请才能重新提交。", 409)
     if now >= resubmit_deadline(application):
         raise ApplicationError("deadline_passed", "本批次审核期已结束，不能再重新提交。", 409)
+    _check_replaced(application)
     missing = rules.missing_documents(application.batch.required_documents or [], document_kinds(application.id))
     if missing:
         reasons = [rules.Reason("missing_document", f"尚未上传：{rules.document_label(k)}。") for k in missing]
@@ -299,6 +313,18 @@ def resubmit(application: Application, *, now: datetime | None = None) -> Applic
                                              "waitlist": application.waitlist_position})
     db.session.commit()
     return application
+
+
+def _check_replaced(application: Application) -> None:
+    """Every document marked 需修改 on the return must be uploaded again before the application goes back."""
+    from ..domain.integrity import documents_to_replace
+    current = dict(db.session.execute(select(Document.kind, Document.id).where(
+        Document.application_id == application.id)).all())
+    stale = documents_to_replace(application.return_items or [], {k.value: i for k, i in current.items()})
+    if stale:
+        names = "、".join(rules.document_label(k) for k in stale)
+        reasons = [rules.Reason("document_not_replaced", f"请重新上传：{rules.document_label(k)}。") for k in stale]
+        raise ApplicationError("documents_not_replaced", f"被驳回需修改的材料还没有重新上传：{names}。", 422, reasons)
 
 
 def _keeps_slot(application: Application, now: datetime) -> bool:

@@ -71,12 +71,23 @@ def csv_chunks(rows: Iterable[list]):
     yield buf.getvalue().encode("utf-8")
 
 
+SHEET_ROWS = 1_000_000  # Excel holds 1,048,576 rows a sheet: a longer export goes on in a second sheet
+
+
 def write_xlsx(rows: Iterable[list], out, sheet: str = "导出") -> None:
-    """openpyxl's write-only mode keeps memory flat whatever the number of rows."""
+    """openpyxl's write-only mode keeps memory flat whatever the number of rows; the first row (the header) is
+    repeated at the top of every further sheet."""
     from openpyxl import Workbook
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
+    ws, header, n = wb.create_sheet(sheet[:28]), None, 0
     for row in rows:
+        if header is None:
+            header = row
+        elif n and n % SHEET_ROWS == 0:
+            ws = wb.create_sheet(f"{sheet[:24]}（{n // SHEET_ROWS + 1}）")
+            ws.append(header)
+        if row is not header:
+            n += 1
         ws.append(row)
     wb.save(out)
 

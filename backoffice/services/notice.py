@@ -22,25 +22,48 @@ class NoticeError(ValueError):
 
 def noticed_ids(batch_id: int) -> set[int]:
     ids = set()
-    for notice in db.session.execute(select(PublicNotice).where(PublicNotice.batch_id == batch_id)).scalars():
+    for notice in db.session.execute(select(PublicNotice).where(PublicNotice.batch_id == batch_id,
+                                                                PublicNotice.withdrawn_at.is_(None))).scalars():
         ids.update(notice.application_ids or [])
     return ids
 
 
-def publish(batch: Batch, admin, days: int, title: str = "", now=None) -> PublicNotice:
-    """Publish every approved application of the batch not yet on a notice."""
-    now = now or utcnow()
+def pending_ids(batch: Batch) -> list[int]:
+    """Approved applications of the batch on no running or ended notice: what publishing would show."""
+    done = noticed_ids(batch.id)
+    return [i for i in db.session.execute(select(Application.id).where(
+        Application.batch_id == batch.id, Application.state == S.APPROVED)
+        .order_by(Application.quota_rank, Application.id)).scalars() if i not in done]
+
+
+def preview(batch: Batch, admin, first: int = 10) -> dict:
+    """What a publish would put on the public page: count, total amount and the first rows (masked)."""
+    _check_owner(batch, admin)
+    ids = pending_ids(batch)
+    apps = db.session.execute(select(Application).where(Application.id.in_(ids or [0]))
+                              .order_by(Application.quota_rank, Application.id)).scalars().all()
+    return {"count": len(ids), "amount": sum(float(a.amount or batch.amount) for a in apps),
+            "rows": [_public_row(n, a) for n, a in enumerate(apps[:first], start=1)]}
+
+
+def _check_owner(batch: Batch, admin) -> None:
     permissions.require(admin, Permission.PUBLISH_NOTICE)
     if admin.org_id != batch.programme.org_id:
         raise NoticeError("not_owner", "只有发布项目的单位（市总工会）可以发布公示。")
+
+
+def publish(batch: Batch, admin, days: int, title: str = "", now=None, expected: int | None = None) -> PublicNotice:
+    """Publish every approved application of the batch not yet on a notice; `expected` is the count the admin
+    confirmed on the preview (a list that changed since is shown again rather than published)."""
+    now = now or utcnow()
+    _check_owner(batch, admin)
     if not 1 <= int(days) <= 60:
         raise NoticeError("bad_days", "公示天数应在 1 到 60 天之间。")
-    done = noticed_ids(batch.id)
-    ids = [i for i in db.session.execute(select(Application.id).where(
-        Application.batch_id == batch.id, Application.state == S.APPROVED)
-        .order_by(Application.quota_rank, Application.id)).scalars() if i not in done]
+    ids = pending_ids(batch)
     if not ids:
         raise NoticeError("nothing_to_publish", "没有尚未公示的审核通过名单。")
+    if expected is not None and expected != len(ids):
+        raise NoticeError("changed", f"确认后名单有变化（现为 {len(ids)} 人），请重新核对后再发布。")
     notice = PublicNotice(batch_id=batch.id, org_id=admin.org_id, application_ids=ids, created_by_id=admin.id,
                           title=(title or "").strip()[:200] or f"{batch} 补助名单公示",
                           starts_at=now, ends_at=now + timedelta(days=int(days)))
@@ -51,10 +74,29 @@ def publish(batch: Batch, admin, days: int, title: str = "", now=None) -> Public
     return notice
 
 
+def withdraw(notice: PublicNotice, admin, reason: str, now=None) -> PublicNotice:
+    """撤回: the notice leaves the public pages; its rows may be published again (a fresh notice period)."""
+    now = now or utcnow()
+    if admin.org_id != notice.org_id:
+        raise NoticeError("not_owner", "只有发布公示的单位可以撤回。")
+    if notice.withdrawn_at is not None:
+        raise NoticeError("withdrawn", "该公示已撤回。")
+    if notice.ends_at < now:
+        raise NoticeError("ended", "公示期已结束，不能撤回（可能已据此发放）。")
+    reason = (reason or "").strip()[:500]
+    if not reason:
+        raise NoticeError("reason_required", "请填写撤回原因。")
+    notice.withdrawn_at, notice.withdrawn_reason = now, reason
+    audit.record("notice_withdrawn", actor=admin, target=notice, detail={"reason": reason})
+    db.session.commit()
+    return notice
+
+
 def public_notices(now=None) -> list[PublicNotice]:
-    """Notices the public may read: current ones and those ended within 30 days."""
+    """Notices the public may read: current ones and those ended within 30 days, never withdrawn ones."""
     now = now or utcnow()
     return list(db.session.execute(select(PublicNotice).where(
+        PublicNotice.withdrawn_at.is_(None),
         PublicNotice.starts_at <= now, PublicNotice.ends_at >= now - timedelta(days=30))
         .order_by(PublicNotice.starts_at.desc())).scalars())
 
@@ -64,13 +106,18 @@ def masked_rows(notice: PublicNotice) -> list[dict]:
     apps = db.session.execute(select(Application).where(
         Application.id.in_(notice.application_ids or []), Application.state.in_(SHOWN))
         .order_by(Application.quota_rank, Application.id)).scalars()
-    return [{"id": a.id, "name": mask_name(a.applicant.name), "id_number": mask_id_number(a.applicant.id_number),
-             "org": a.org.name, "amount": a.amount or a.batch.amount} for a in apps]
+    return [_public_row(n, a) for n, a in enumerate(apps, start=1)]
+
+
+def _public_row(n: int, a: Application) -> dict:
+    """序号 1..N on the page; the application id stays only in the objection form's value."""
+    return {"n": n, "id": a.id, "name": mask_name(a.applicant.name), "id_number": mask_id_number(a.applicant.id_number),
+            "org": a.org.name, "amount": a.amount or a.batch.amount}
 
 
 def is_open(notice: PublicNotice, now=None) -> bool:
-    now = now or utcnow()
-    return notice.starts_at <= now <= notice.ends_at
+    from ..domain.integrity import notice_running
+    return notice_running(notice.starts_at, notice.ends_at, notice.withdrawn_at, now or utcnow())
 
 
 def ended_notice_ids(batch_id: int, now=None) -> set[int]:
@@ -78,6 +125,7 @@ def ended_notice_ids(batch_id: int, now=None) -> set[int]:
     now = now or utcnow()
     ids = set()
     for notice in db.session.execute(select(PublicNotice).where(PublicNotice.batch_id == batch_id,
+                                                                PublicNotice.withdrawn_at.is_(None),
                                                                 PublicNotice.ends_at < now)).scalars():
         ids.update(notice.application_ids or [])
     return ids

@@ -56,15 +56,35 @@ def _payable(application: Application, fl_id, line_only: bool) -> bool:
                          failed_cards={rules.normalise_card(c) for s, c in own if s == PaymentStatus.FAILED})
 
 
-def create_batch(batch: Batch, admin, funding_line: FundingLine | None = None, name: str = "",
-                 now=None) -> PaymentBatch:
-    """A locked snapshot: the rows and amounts are fixed now and never recomputed."""
+def preview(batch: Batch, admin, funding_line: FundingLine | None = None, first: int = 10, now=None) -> dict:
+    """What creating the batch would lock: count, total and the first rows (cards masked), nothing stored."""
+    from ..domain.masking import mask_card
+    _check_payer(admin, _paying_org(batch, funding_line))
+    apps = candidates(batch, funding_line, now)
+    amount = funding_line.amount if funding_line else None
+    amounts = [float(amount or a.amount or batch.amount) for a in apps]
+    return {"count": len(apps), "amount": sum(amounts),
+            "rows": [{"n": n, "name": a.applicant.name, "org": a.org.name, "amount": amounts[n - 1],
+                      "card": mask_card(rules.normalise_card(a.applicant.bank_card) or "")}
+                     for n, a in enumerate(apps[:first], start=1)]}
+
+
+def _check_payer(admin, paying_org_id: int) -> None:
     permissions.require(admin, Permission.CREATE_PAYMENT_BATCH)
-    if admin.org_id != _paying_org(batch, funding_line):
+    if admin.org_id != paying_org_id:
         raise PaymentError("not_payer", "只有出资单位可以创建该发放批次。")
+
+
+def create_batch(batch: Batch, admin, funding_line: FundingLine | None = None, name: str = "",
+                 now=None, expected: int | None = None) -> PaymentBatch:
+    """A locked snapshot: the rows and amounts are fixed now and never recomputed; `expected` is the count the
+    admin confirmed on the preview."""
+    _check_payer(admin, _paying_org(batch, funding_line))
     apps = candidates(batch, funding_line, now)
     if not apps:
         raise PaymentError("nothing_to_pay", "当前没有可发放的名单（须公示期满、无未结申诉、银行卡号有效）。")
+    if expected is not None and expected != len(apps):
+        raise PaymentError("changed", f"确认后名单有变化（现为 {len(apps)} 人），请重新核对后再创建。")
     amount = funding_line.amount if funding_line else None
     pb = PaymentBatch(batch_id=batch.id, org_id=admin.org_id, funding_line_id=getattr(funding_line, "id", None),
                       name=(name or "").strip()[:120] or f"{batch} {'配套 ' + funding_line.name if funding_line else ''}"
@@ -77,6 +97,25 @@ def create_batch(batch: Batch, admin, funding_line: FundingLine | None = None, n
     pb.total_amount = sum(d.amount for d in pb.disbursements)
     db.session.flush()
     audit.record("payment_batch_created", actor=admin, target=pb, detail={"rows": len(apps)})
+    db.session.commit()
+    return pb
+
+
+def cancel_batch(pb: PaymentBatch, admin, reason: str) -> PaymentBatch:
+    """作废 a batch whose bank file was never exported: its rows are released and may be paid in another batch."""
+    permissions.require(admin, Permission.CREATE_PAYMENT_BATCH)
+    if admin.org_id != pb.org_id:
+        raise PaymentError("not_payer", "只有创建发放批次的单位可以作废。")
+    if pb.status != "locked" or pb.exported_at is not None:
+        raise PaymentError("exported", "银行发放文件已导出，不能作废（请以银行返回结果为准）。")
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise PaymentError("reason_required", "请填写作废原因。")
+    rows = len(pb.disbursements)
+    for d in list(pb.disbursements):
+        db.session.delete(d)
+    pb.status, pb.total_amount = "cancelled", 0
+    audit.record("payment_batch_cancelled", actor=admin, target=pb, detail={"rows": rows, "reason": reason})
     db.session.commit()
     return pb
 

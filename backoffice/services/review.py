@@ -4,6 +4,7 @@ import importlib
 from flask import current_app
 from sqlalchemy import update
 
+from ..domain import integrity
 from ..domain import review as rules
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
@@ -81,8 +82,15 @@ def apply(application: Application, action: A, *, admin=None, actor_org_id=None,
     return outcome
 
 
-def approve(application: Application, admin, *, reason: str = "", now=None) -> Application:
+def approve(application: Application, admin, *, reason: str = "", confirmed_flags: bool = False,
+            now=None) -> Application:
+    """Approve at the admin's level; a flagged application only once the reviewer confirmed seeing its flags."""
     _check_visible(application, admin)
+    unconfirmed = integrity.unconfirmed_flags(application.flags or [], confirmed_flags)
+    if unconfirmed:
+        from ..verification.ui import flag_label
+        raise rules.ReviewError("flags_unconfirmed", "该申请有核验提示：" + "；".join(map(flag_label, unconfirmed))
+                                + "。请核对材料后勾选“已核对核验提示”再通过。")
     before = application.state
     outcome = apply(application, A.APPROVE, admin=admin, actor_org_id=admin.org_id, now=now)
     log(application, A.APPROVE, org_id=admin.org_id, admin=admin, from_state=before, to_state=outcome.state,
@@ -106,6 +114,9 @@ def return_for_correction(application: Application, admin, items: list[dict], re
     _check_visible(application, admin)
     now = now or utcnow()
     clean = rules.clean_return_items(items)
+    seen = {d.kind.value: d.id for d in application.documents}
+    for item in clean:  # resubmission needs these documents replaced (domain.integrity.documents_to_replace)
+        item["document_id"] = seen.get(item["kind"])
     before = application.state
     apply(application, A.RETURN, admin=admin, actor_org_id=admin.org_id, now=now)
     text = _return_text(clean, reason)
@@ -138,6 +149,18 @@ def refuse(application: Application, admin, reason_code: str, reason: str = "", 
     db.session.commit()
     notify(application.applicant, "申请未通过", f"您的申请 #{application.id} 未通过：{text}。如有异议可提出申诉。")
     return application
+
+
+def union_mismatch(application: Application) -> bool:
+    """The side-by-side's 所属工会 row: applied under another union than the roster's, with no transfer."""
+    from ..domain.enums import TransferStatus
+    from ..models import Transfer
+    entry = application.roster_entry
+    if entry is None:
+        return False
+    moved_to = db.session.execute(db.select(Transfer.to_org_id).where(
+        Transfer.applicant_id == application.applicant_id, Transfer.status == TransferStatus.APPROVED)).scalars()
+    return integrity.union_mismatch(application.org_id, entry.org_id, moved_to)
 
 
 def set_rotation(document: Document, admin, degrees: int) -> Document:

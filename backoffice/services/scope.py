@@ -10,7 +10,7 @@ from ..domain.enums import OrgKind, OrgStatus
 
 from ..models import (
     AdminUser, Appeal, Applicant, Application, AuditEvent, Batch, Disbursement, Document, FundingLine,
-    Invitation, Organisation, PaymentBatch, Programme, PublicNotice, ReviewAction, RosterBatch, RosterEntry,
+    Invitation, Notification, Organisation, PaymentBatch, Programme, PublicNotice, ReviewAction, RosterBatch, RosterEntry,
     Transfer, VerificationResult,
 )
 
@@ -48,6 +48,7 @@ SCOPES = {
     PaymentBatch: _by_org(PaymentBatch.org_id),
     Disbursement: lambda path: Disbursement.application_id.in_(_applications(path)),
     AuditEvent: _by_org(AuditEvent.org_id),
+    Notification: _by_org(Notification.org_id),
 }
 
 

@@ -35,6 +35,21 @@ COMPARED = {"id_number_match": "id_number", "id_number_valid": "id_number", "nam
 VALUE_KINDS = {"id_number_match": "id_number", "id_number_valid": "id_number", "card_number_valid": "card"}
 
 
+PRESENCE = {"photo_present", "seal_present"}
+
+
+def human_value(name: str, value):
+    """What was read, as a clerk says it: 有/无, 是/否, 清晰度 40 %, never True or 0.4."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ("有" if value else "无") if name in PRESENCE else ("是" if value else "否")
+    if isinstance(value, float):
+        percent = f"{round(value * 100)} %" if 0 <= value <= 1 else f"{value:g}"
+        return f"清晰度 {percent}" if name == "readable" else percent
+    return str(value)
+
+
 def check_label(name: str) -> str:
     return CHECKS.get(name, (name, name, ""))[0] or name
 
@@ -111,8 +126,8 @@ def _row(document, check: dict, expected: dict) -> dict:
     return {
         "name": name, "label": check_label(name), "status": status,
         "status_label": STATUS_LABELS.get(status, status), "css": STATUS_CLASSES.get(status, "secondary"),
-        "value": value, "expected": wanted, "detail": pii(check.get("detail"), "text"),
-        "confidence": check.get("confidence"),
+        "value": human_value(name, value), "expected": human_value(name, wanted),
+        "detail": pii(check.get("detail"), "text"), "confidence": check.get("confidence"),
         "evidence_url": url_for("verification.evidence", document_id=document.id, check=name)
         if check.get("box") else None,
     }

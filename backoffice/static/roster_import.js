@@ -1,5 +1,8 @@
-// 导入名单: upload with a progress bar and show the per-row report (moved out of the template for the CSP).
-document.getElementById('roster-form').addEventListener('submit', function (ev) {
+/* 导入名单: upload with a progress bar and the per-row result, without leaving the page. */
+(function () {
+var form = document.getElementById('roster-form');
+if (!form) return;
+form.addEventListener('submit', function (ev) {
   ev.preventDefault();
   var form = ev.target, bar = document.querySelector('#progress .progress-bar'), out = document.getElementById('result');
   document.getElementById('progress').classList.remove('d-none');
@@ -33,3 +36,4 @@ document.getElementById('roster-form').addEventListener('submit', function (ev) 
   };
   xhr.send(new FormData(form));
 });
+})();

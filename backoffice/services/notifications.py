@@ -1,0 +1,237 @@
+"""The notification outbox: `announce` writes one row per channel in the caller's transaction; after the commit the
+rows are queued (RQ, with retries) or, without Redis, sent at once; `deliver` sends one row exactly once."""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from ..domain import notifications as rules
+from ..domain.clock import beijing_today, to_beijing
+from ..domain.notifications import Event
+from ..extensions import db
+from ..models import AdminUser, Applicant, Application, Notification
+from ..models.base import utcnow
+from ..notifications.channels import CHANNELS, SendError
+from .queue import bulk_queue_name, get_queue
+
+log = logging.getLogger("xuebu.notify")
+JOB_FUNC = "backoffice.notifications.jobs.deliver_notification"
+FAILURE_CALLBACK = "backoffice.notifications.jobs.on_delivery_failure"
+RETRY_INTERVALS = [30, 120, 600]   # seconds: an SMTP or SMS outage of a few minutes loses nothing
+STALE_SENDING = 600                # a row left "sending" this long: the sender died mid-way, result unknown
+_OUTBOX = "xuebu_outbox"
+
+
+def channels() -> list[str]:
+    configured = current_app.config.get("NOTIFY_CHANNELS") or "log"
+    names = [c.strip() for c in configured.split(",")] if isinstance(configured, str) else list(configured)
+    return [c for c in names if c in CHANNELS]
+
+
+def portal_link() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/") + "/portal/"
+
+
+def console_link() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/") + "/admin/"
+
+
+def announce(event: Event, application: Application, occurrence, *, detail: str = "", **values) -> None:
+    """Tell the application's worker about `event` (once per `occurrence`), on every configured channel."""
+    applicant = application.applicant
+    values = {"app": f"#{application.id}"} | values
+    message = rules.compose(event, values, portal_link(), detail)
+    sms_on = application.batch is None or application.batch.programme is None or \
+        application.batch.programme.sms_enabled
+    addresses = {"sms": applicant.mobile if sms_on else None, "email": applicant.email,
+                 "log": f"applicant:{applicant.id}"}
+    _queue_rows(event, f"{event.value}:{application.id}:{occurrence}", "applicant", applicant.id,
+                application.org_id, application.id, message, addresses, values)
+
+
+def announce_admin(event: Event, admin: AdminUser, occurrence, message: rules.Message) -> None:
+    addresses = {"email": admin.email, "log": f"admin:{admin.id}"}
+    _queue_rows(event, f"{event.value}:{admin.id}:{occurrence}", "admin", admin.id, admin.org_id, None, message,
+                addresses, {})
+
+
+def _queue_rows(event, key, recipient_type, recipient_id, org_id, application_id, message, addresses, values):
+    session = db.session()
+    for channel in channels():
+        address = addresses.get(channel)
+        if not address:
+            continue
+        exists = session.execute(select(Notification.id).filter_by(
+            key=key, recipient_type=recipient_type, recipient_id=recipient_id, channel=channel)).first()
+        if exists:  # the same occurrence announced twice (a retried request): told once
+            continue
+        row = Notification(event=event.value, key=key, recipient_type=recipient_type, recipient_id=recipient_id,
+                           org_id=org_id, application_id=application_id, channel=channel, subject=message.subject,
+                           body=message.sms if channel == "sms" else message.email,
+                           params={k: str(v) for k, v in values.items()})
+        session.add(row)
+        session.info.setdefault(_OUTBOX, []).append((row, values))
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch(session: Session) -> None:
+    pending = session.info.pop(_OUTBOX, [])
+    if not pending or not has_app_context():
+        return
+    ids = [(row.id, values) for row, values in pending if row.id is not None]
+    queue = get_queue(current_app, bulk_queue_name(current_app))
+    for notification_id, _ in ids:
+        if queue is not None and enqueue(queue, notification_id):
+            continue
+        if queue is None:  # no Redis (the demo): send now, on a session of its own
+            deliver(notification_id)
+    # With Redis down the rows stay pending; the worker's sweep queues them later.
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, previous_transaction) -> None:
+    if not getattr(previous_transaction, "nested", False):
+        session.info.pop(_OUTBOX, None)
+
+
+def enqueue(queue, notification_id: int) -> bool:
+    from redis.exceptions import RedisError
+    from rq import Callback, Retry
+    try:
+        queue.enqueue(JOB_FUNC, notification_id, job_id=f"{job_prefix()}-{notification_id}", job_timeout=60,
+                      retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                      on_failure=Callback(FAILURE_CALLBACK), failure_ttl=7 * 24 * 3600, result_ttl=3600)
+        return True
+    except RedisError as exc:
+        log.warning("could not queue notification %s (%s); the sweep will", notification_id, exc)
+        return False
+
+
+def job_prefix() -> str:
+    return current_app.config.get("NOTIFY_JOB_PREFIX") or "notify"
+
+
+def deliver(notification_id: int) -> str:
+    """Send one row unless it was sent already; raise SendError on a failure worth retrying."""
+    with Session(db.engine) as session:
+        claimed = session.execute(update(Notification).where(
+            Notification.id == notification_id, Notification.status == "pending")
+            .values(status="sending", attempts=Notification.attempts + 1)).rowcount
+        session.commit()
+        if not claimed:
+            return "not pending"
+        row = session.get(Notification, notification_id)
+        if row.channel == "sms" and not rules.sms_allowed(_sms_sent_today(session, row),
+                                                          current_app.config.get("SMS_PER_DAY", rules.SMS_PER_DAY)):
+            return _close(session, row, "limited", "已达到每日短信上限，未发送（可在平台查看）")
+        try:
+            address, values = _address(session, row), _values(row)
+            CHANNELS[row.channel](current_app.config).send(address, row.subject, row.body, event=row.event,
+                                                           values=values)
+        except SendError as exc:
+            final = exc.permanent or row.attempts > len(RETRY_INTERVALS)
+            _close(session, row, "failed" if final else "pending", str(exc))
+            if not final:
+                raise
+            return "failed"
+        return _close(session, row, "sent", None)
+
+
+def _close(session, row, status: str, error: str | None) -> str:
+    row.status, row.last_error = status, error
+    if status == "sent":
+        row.sent_at = utcnow()
+    session.commit()
+    return status
+
+
+def _address(session, row) -> str:
+    if row.channel == "log":
+        return f"{row.recipient_type}:{row.recipient_id}"
+    person = session.get(Applicant if row.recipient_type == "applicant" else AdminUser, row.recipient_id)
+    address = getattr(person, "mobile" if row.channel == "sms" else "email", None)
+    if not address:
+        raise SendError("没有可用的手机号或邮箱", permanent=True)
+    return address
+
+
+def _values(row) -> dict:
+    """The template parameters an SMS provider needs: the event's short values, kept with the row."""
+    return dict(row.params or {})
+
+
+def _sms_sent_today(session, row) -> int:
+    """SMS sent to this person since midnight, Beijing time."""
+    midnight = to_beijing(utcnow()).replace(hour=0, minute=0, second=0, microsecond=0)
+    start_utc = midnight.astimezone(UTC).replace(tzinfo=None)
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.recipient_type == row.recipient_type, Notification.recipient_id == row.recipient_id,
+        Notification.channel == "sms", Notification.status == "sent", Notification.sent_at >= start_utc)) or 0
+
+
+def mark_failed(notification_id: int, error: str) -> None:
+    with Session(db.engine) as session:
+        session.execute(update(Notification).where(Notification.id == notification_id,
+                                                   Notification.status.in_(("pending", "sending")))
+                        .values(status="failed", last_error=error[:500]))
+        session.commit()
+
+
+def resend(rows: list[Notification]) -> int:
+    """Admins send failed (or limited) rows again; sent ones never go twice."""
+    ids = [r.id for r in rows if r.status in ("failed", "limited")]
+    if ids:
+        db.session.execute(update(Notification).where(Notification.id.in_(ids)).values(status="pending",
+                                                                                           last_error=None))
+        db.session.commit()
+        _requeue(ids)
+    return len(ids)
+
+
+def sweep(now=None) -> dict:
+    """Queue rows left pending (Redis was down), and close rows whose sender died mid-send."""
+    now = now or utcnow()
+    stale = list(db.session.execute(select(Notification.id).where(
+        Notification.status == "sending", Notification.created_at < now - timedelta(seconds=STALE_SENDING))).scalars())
+    for notification_id in stale:
+        mark_failed(notification_id, "发送过程中断，无法确认是否送达；如需要请重新发送")
+    waiting = list(db.session.execute(select(Notification.id).where(
+        Notification.status == "pending", Notification.created_at < now - timedelta(seconds=120))
+        .order_by(Notification.id).limit(500)).scalars())
+    return {"requeued": _requeue(waiting), "interrupted": len(stale)}
+
+
+def _requeue(ids: list[int]) -> int:
+    queue = get_queue(current_app, bulk_queue_name(current_app))
+    done = 0
+    for notification_id in ids:
+        if queue is None:
+            try:
+                deliver(notification_id)
+            except SendError:
+                pass
+        elif not enqueue(queue, notification_id):
+            break
+        done += 1
+    return done
+
+
+def history(applicant: Applicant, limit: int = 50) -> list[Notification]:
+    """What the worker was told, newest first, one row per message (the log copy stands for the others)."""
+    rows = db.session.execute(select(Notification).where(
+        Notification.recipient_type == "applicant", Notification.recipient_id == applicant.id)
+        .order_by(Notification.id.desc()).limit(limit * 3)).scalars().all()
+    seen, out = set(), []
+    for row in rows:
+        if row.key not in seen:
+            seen.add(row.key)
+            out.append(row)
+    return out[:limit]
+
+
+def today(now=None):
+    return beijing_today(now or utcnow())
