@@ -138,7 +138,8 @@ class ScopedModelView(SecuredMixin, ModelView):
         kind = self.pii_kind(name)
         if kind in SCREEN_KINDS and name not in column_formatters and context is not None:
             value = rec_getattr(model, name, None)
-            return shown(kind, value, screen_unmasked())
+            if value not in (None, ""):  # an empty one is shown as the console shows any empty value
+                return shown(kind, value, screen_unmasked())
         return super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
 
     def scope(self):
