@@ -91,7 +91,7 @@ class ScopedModelView(SecuredMixin, ModelView):
         columns = [Column(str(label), partial(self._export_cell, name), self.pii_columns.get(name))
                    for name, label in self._export_columns]
         total, stmt = self._export_statement()
-        return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=self.endpoint,
+        return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=str(self.name),
                                total=total)
 
     def _export_statement(self):

@@ -54,4 +54,5 @@ DETAIL_VALUES = {
     "admin_users": "管理员账号", "orgs": "组织机构", "console": "管理后台", "api": "接口", "portal": "职工网页",
     "csv": "CSV", "xlsx": "Excel", "programmes": "补助项目", "batches": "申报批次", "funding_lines": "配套补助",
     "roster_batches": "预报名批次", "invitations": "入网邀请", "suborgs": "下级单位", "union_summary": "各工会发放汇总", "from": "迁出方", "to": "迁入方",
+    "notifications": "通知记录", "sms": "短信", "email": "邮件", "log": "站内",
 }
