@@ -288,10 +288,14 @@ def pages(sample_name: str, sample_id: str) -> dict[str, str]:
         "sub-organisations": "/admin/suborgs/",
         "transfers": "/admin/transfers/",
         "appeals": "/admin/appeals/",
+        "payments (unpaid)": "/admin/payments/",
         "paid": "/admin/payments/paid",
         "roster": "/admin/roster/",
         "audit log": "/admin/audit/",
         "organisations": "/admin/orgs/",
+        "notice list": "/admin/notices/",
+        "programmes": "/admin/programmes/",
+        "batches": "/admin/batches/",
     }
 
 

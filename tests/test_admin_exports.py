@@ -41,4 +41,4 @@ def test_unmask_permission_shows_full_values_and_is_audited(client, orgs, login_
     text = client.get("/admin/roster/export/csv/?unmask=1").get_data(as_text=True)
     assert entry.id_number in text and "李四" in text
     events = db.session.execute(db.select(AuditEvent).filter_by(action="export_unmasked")).scalars().all()
-    assert len(events) == 1 and events[0].detail["list"] == "roster"
+    assert len(events) == 1 and events[0].detail["list"] == "预报名名单"

@@ -4,6 +4,7 @@ publishes a notice and creates a payment batch (each after a preview). Every pag
 and for text a person could not read (English words, raw codes, UTC times); screenshots go to tests/artifacts/.
 """
 import io
+import os
 import re
 import shutil
 import threading
@@ -66,7 +67,7 @@ class Watch:
     def shot(self, name, docs=False):
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        if docs:
+        if docs and os.environ.get("XUEBU_UPDATE_SCREENSHOTS") == "1":  # the README's pictures, refreshed on demand
             DOCS.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(DOCS / f"{name}.png"))
 

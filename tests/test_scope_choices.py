@@ -1,8 +1,6 @@
 """Choices on custom console pages come from the scoping table too: transfer destinations are working unit unions
 only (never a pending registration's name), and batches, funding lines and programmes a page offers or accepts are
 those the admin's subtree may see."""
-import re
-
 from factories import applicant, batch, grant, programme
 from support import csrf_token
 
@@ -33,14 +31,16 @@ def test_transfer_destinations_are_working_unit_unions_only(client, orgs, login_
     pending, under_disabled, worker = _world(orgs, db)
     login_as("YX")
     page = client.get("/admin/transfers/").text
-    names = " ".join(_options(page, "to_org_id"))
-    assert "广州港集团有限公司工会" in names  # another district's working unit: a worker may move there
-    assert "尚在审核的企业工会" not in page and "白云某公司工会" not in names
-    assert "海珠区总工会" not in names  # a district is no one's unit union
-    for target in (pending, under_disabled):
+    assert "尚在审核的企业工会" not in page and "白云某公司工会" not in page
+    found = {row["label"] for row in client.get("/admin/org-search/?units=all&q=工会").json}
+    assert any("广州港集团有限公司工会" in label for label in found)  # another district's unit: a worker may go
+    assert not any(name in label for label in found for name in ("尚在审核", "白云", "海珠区总工会"))
+    for q in ("尚在审核", "白云某", "HZ-NEW", "BY-1"):
+        assert client.get(f"/admin/org-search/?units=all&q={q}").json == [], q
+    for target in (pending, under_disabled):  # by id, as a hand-made form would send it
         resp = client.post("/admin/transfers/new", data={"csrf_token": csrf_token(page), "id_number":
-                                                         worker.id_number, "to_org_id": target.id},
-                           follow_redirects=True)
+                                                         worker.id_number, "to_org_id": target.id,
+                                                         "to_org": target.name}, follow_redirects=True)
         assert "找不到该身份证号的职工" in resp.text
     assert db.session.execute(db.select(Transfer)).first() is None
     resp = client.post("/admin/transfers/new", data={"csrf_token": csrf_token(page), "id_number": worker.id_number,

@@ -8,7 +8,7 @@ from ..domain.enums import ROLE_LABELS, STATE_LABELS
 from ..extensions import db
 from ..models import AdminUser, Application, AuditEvent, Document, Organisation
 from . import views as v
-from . import export_jobs
+from . import export_jobs, org_search
 from .base import HomeView
 
 
@@ -26,7 +26,7 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(v.AdminUserView(AdminUser, db, name="管理员账号", category="组织与账号", endpoint="admin_users"))
     admin.add_view(v.AuditEventView(AuditEvent, db, name="操作日志", category="组织与账号", endpoint="audit"))
     from ..notifications import admin as notifications
-    for feature in (onboarding, intake, review, verification, notifications, export_jobs):
+    for feature in (onboarding, intake, review, verification, notifications, export_jobs, org_search):
         feature.add_views(admin)
     admin.add_link(MenuLink(name="修改密码", url="/account/password", category="我的账号"))
     admin.add_link(MenuLink(name="退出登录", url="/logout", category="我的账号"))

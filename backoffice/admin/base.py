@@ -20,6 +20,7 @@ from ..services.exports import Column
 from ..services.scope import scope_clause
 from .disclosure import SCREEN_KINDS, screen_unmasked
 from .display import TYPE_FORMATTERS, ChineseFilterConverter
+from . import paging
 from .exporting import export_response, wants_unmasked
 from .forms import ConsoleForm, ModelConverter
 
@@ -110,7 +111,7 @@ class ScopedModelView(SecuredMixin, ModelView):
         columns = [Column(str(label), partial(self._export_cell, name), self.pii_kind(name))
                    for name, label in self._export_columns]
         total, stmt = self._export_statement()
-        return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=self.endpoint,
+        return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=str(self.name),
                                total=total)
 
     def _export_statement(self):
@@ -144,6 +145,15 @@ class ScopedModelView(SecuredMixin, ModelView):
 
     def scope(self):
         return scope_clause(self.model, current_user.org.path)
+
+    # Flask-Admin's own count would scan every row of a large subtree; paging.total estimates past EXACT_COUNT.
+    simple_list_pager = True
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        _, query = super().get_list(page, sort_column, sort_desc, search, filters, execute=False,
+                                    page_size=page_size)
+        count = paging.total(query.limit(None).offset(None).statement)
+        return count.n, (query.all() if execute else query)
 
     def get_query(self):
         return super().get_query().filter(self.scope())

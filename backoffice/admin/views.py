@@ -74,6 +74,7 @@ COMMON_LABELS = {
     "roster_batches": "认可的预报名批次", "funding_lines": "配套补助", "batches": "批次", "once_rule": "享受次数规则",
     "reviewing_org_id": "当前审核单位", "exported_at": "导出时间", "results_imported_at": "导入结果时间",
     "total_amount": "合计金额（元）", "paid_at": "发放时间", "failure_reason": "失败原因", "target": "对象",
+    "email": "电子邮箱", "sms_enabled": "短信通知",
 }
 
 

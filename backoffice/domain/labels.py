@@ -60,4 +60,5 @@ DETAIL_VALUES = {
     "unmask": "可查看完整信息", "manage_accounts": "可管理账号", "publish_notice": "可发布公示",
     "create_payment_batch": "可创建发放批次", "cli": "命令行", "seed-demo": "演示数据", "migration": "升级迁移",
     "role_or_org_changed": "角色或单位变更",
+    "notifications": "通知记录", "sms": "短信", "email": "邮件", "log": "站内",
 }

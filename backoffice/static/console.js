@@ -58,3 +58,33 @@
   var reload = document.querySelector('[data-reload-after]');
   if (reload) setTimeout(function () { location.reload(); }, parseInt(reload.getAttribute('data-reload-after'), 10));
 })();
+
+/* <input data-org-search="url" data-org-id="field">: suggest organisations as one types; the chosen one's id goes
+   into the hidden field (a name or code typed by hand is resolved by the server). */
+(function () {
+  'use strict';
+  document.querySelectorAll('[data-org-search]').forEach(function (input) {
+    var list = document.getElementById(input.getAttribute('list'));
+    var hidden = input.form && input.form.querySelector('input[type=hidden][name="' + input.getAttribute('data-org-id') + '"]');
+    var found = {}, timer = null;
+    input.addEventListener('input', function () {
+      if (hidden) hidden.value = found[input.value] || '';
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var url = input.getAttribute('data-org-search');
+        fetch(url + (url.indexOf('?') < 0 ? '?' : '&') + 'q=' + encodeURIComponent(input.value), {credentials: 'same-origin'})
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (orgs) {
+            list.innerHTML = '';
+            orgs.forEach(function (o) {
+              found[o.label] = o.id;
+              var opt = document.createElement('option');
+              opt.value = o.label;
+              list.appendChild(opt);
+            });
+            if (hidden) hidden.value = found[input.value] || '';
+          });
+      }, 200);
+    });
+  });
+})();

@@ -3,13 +3,16 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from ...admin import org_search
 from ...admin.base import SecuredView
+from ...admin.paging import page_of
 from ...domain.enums import TRANSFER_STATUS_LABELS, TransferStatus
 from ...extensions import db
-from ...models import Applicant, Organisation, Transfer
+from ...models import Applicant, Transfer
 from ...services import transfers
-from ...services.scope import scope_clause, transfer_destinations_clause
+from ...services.scope import scope_clause
 from .. import exports as review_exports
 from ..queue import person_matches
 from . import scoped_get, visible_batches
@@ -34,22 +37,20 @@ class TransfersView(SecuredView):
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
             return review_exports.transfers(stmt, fmt)
-        rows = db.session.execute(stmt).scalars().all()
-        targets = db.session.execute(select(Organisation).where(transfer_destinations_clause())
-                                     .order_by(Organisation.path)).scalars().all()
-        return self.render("review/transfers.html", rows=rows, batches=visible_batches(), batch_id=batch_id,
+        page = page_of(stmt.options(joinedload(Transfer.applicant), joinedload(Transfer.from_org),
+                                    joinedload(Transfer.to_org)), request.args.get("page", 1, type=int))
+        return self.render("review/transfers.html", page=page, batches=visible_batches(), batch_id=batch_id,
                            status=status, q=q, statuses=TRANSFER_STATUS_LABELS,
-                           targets=targets, sides=lambda t: transfers.sides(t, current_user),
-                           pending=TransferStatus.PENDING)
+                           args={"batch_id": batch_id or "", "status": status, "q": q},
+                           sides=lambda t: transfers.sides(t, current_user), pending=TransferStatus.PENDING)
 
     @expose("/new", methods=["POST"])
     def create(self):
         idn = (request.form.get("id_number") or "").strip().upper()
         applicant = db.session.execute(select(Applicant).where(
             Applicant.id_number == idn, scope_clause(Applicant, current_user.org.path))).scalar_one_or_none()
-        to_org = db.session.execute(select(Organisation).where(
-            Organisation.id == (request.form.get("to_org_id", type=int) or 0), transfer_destinations_clause())
-        ).scalar_one_or_none()
+        to_org = org_search.resolve(request.form.get("to_org"), request.form.get("to_org_id", type=int),
+                                    units_anywhere=True)
         if applicant is None or to_org is None:
             flash("找不到该身份证号的职工（须在本单位管辖范围内），或未选择迁入单位。", "danger")
             return redirect(url_for(".index"))
