@@ -9,12 +9,6 @@ from backoffice.models import FundingLine, PublicNotice, Transfer
 from backoffice.services import orgs as org_service
 
 
-def _options(html: str, name: str) -> set[str]:
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)
-    assert select, f"no <select name={name}>"
-    return {o.strip() for o in re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))}
-
-
 def _world(orgs, db):
     hz = orgs["HZ"]
     pending = org_service.create_org(hz, code="HZ-NEW", name="尚在审核的企业工会", kind=OrgKind.ENTERPRISE,
