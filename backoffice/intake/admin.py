@@ -199,6 +199,13 @@ class RosterEntryView(ScopedModelView):
     can_edit = False
     admin_only = True
 
+    @staticmethod
+    def person_search():
+        return RosterEntry.name, RosterEntry.id_number, None, None
+
+    def search_placeholder(self):
+        return "姓名（从姓开始）或身份证号"
+
 
 def add_views(admin) -> None:
     s = db
