@@ -7,9 +7,10 @@ from verifier.checks.common import cjk_only
 from verifier.reader import Line, quad_box
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
-# Words that follow a holder's name in running text or a form row: 张伟 followed by one of these is 张伟,
-# while 张伟 followed by any other Chinese character may be 张伟明.
-FOLLOWERS = ("性别", "同学", "身份证", "学号", "专业", "出生", "年龄", "同志")
+# Words that follow a holder's name in running text or a form row (…张伟于2019年…, 张伟 性别 男): 张伟 followed by
+# one of these is 张伟, while 张伟 followed by any other Chinese character may be 张伟明. (于 as the last
+# character of a given name is rare enough to take that risk; the rest are words, not name characters.)
+FOLLOWERS = ("于", "性别", "同学", "身份证", "学号", "专业", "出生", "年龄", "同志")
 # A name read this surely after the label 姓名 that differs from the roster is a different name.
 NAME_SURE = 0.9
 LABELLED = re.compile(r"姓名[:：]?([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")

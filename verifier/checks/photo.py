@@ -10,8 +10,9 @@ from verifier.result import FAIL, PASS, CheckResult
 
 PHOTO_REGION = (0.5, 0.0, 1.0, 0.5)   # the form's top right quarter: photo boxes move between form versions
 # The region is searched at this size, with the detector's image pyramid upsampled once: the HOG window is
-# 80 px, so faces from about 40 px of this view up are found (a 25 mm photo box on an A4 page is ~120 px).
-SEARCH_SIDE = 500
+# 80 px, so faces from about 40 px of this view up are found (a 25 mm photo box on an A4 page is ~170 px),
+# and a shaken or defocused face keeps enough of its edges to score above the boundary.
+SEARCH_SIDE = 700
 # dlib's detection score: 0 is the boundary it was trained to. Drawn and photographic portraits in the photo box
 # score 0.2-2.5, blurred or grey; seals, emblems and print, when they register at all, stay below it.
 MIN_SCORE = 0.0
