@@ -24,15 +24,17 @@ def expectations(kind: str, truth: dict, today: dt.date) -> tuple[dict, dict, di
     """(roster values to check against, check -> whether it should pass, read name -> true value)."""
     if kind == "id_card_front":
         expected = {"name": truth["name"], "id_number": truth["id_number"]}
-        return expected, {"id_number_valid": truth["id_number_gb11643_valid"], "id_number_match": True,
-                          "name_match": True}, {"id_number_match": truth["id_number"]}
+        return expected, {"readable": True, "id_number_valid": truth["id_number_gb11643_valid"],
+                          "id_number_match": True, "name_match": True}, {"id_number_match": truth["id_number"]}
     if kind == "id_card_back":
         until = truth.get("valid_until")
         sound = until in (None, "长期") or dt.date.fromisoformat(until) >= today
-        return {}, {"validity_not_expired": sound}, {}
+        return {}, {"readable": True, "validity_not_expired": sound}, {}
     if kind == "bank_card":
-        return {}, {"card_number_valid": truth["luhn_valid"]}, {"card_number_valid": truth["card_number"]}
+        return {}, {"readable": True, "card_number_valid": truth["luhn_valid"]}, \
+            {"card_number_valid": truth["card_number"]}
     should = {c: truth[c] for c in ("photo_present", "seal_present") if c in truth}
+    should["readable"] = truth.get("readable", True)
     if "name" in truth:
         should["name_match"] = True
         return {"name": truth["name"]}, should, {}

@@ -56,8 +56,10 @@ def _api(lang: str, psm: int):
 def warm_up() -> None:
     """Load the models once; call in a worker parent before forking so each job starts warm."""
     from verifier import reader
+    from verifier.checks import photo
 
     reader.warm_up()
+    photo.warm_up()
     _api("eng", 7)
 
 
