@@ -30,8 +30,11 @@ KINDS = tuple(KIND_CHECKS)
 UPSCALE_SHORT_SIDE = 900
 # Free-layout pages carry their names small: the line detector looks at them this long (cards need less).
 PAGE_LONG_SIDE = 1920
-# A form whose page outline was not found is searched for a face whole, in each quarter turn, at this size.
+# A form whose page outline was not found is searched for a face whole, in each quarter turn, at this size;
+# there a face must score clearly above the detector's boundary: the whole photo, turned four ways, offers it
+# far more non-faces (a dark back of a head turned sideways scores just above 0) than the photo box does.
 WHOLE_FACE_SIDE = 800
+WHOLE_FACE_SCORE = 0.3
 
 
 def _id_front(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
@@ -64,7 +67,7 @@ def _form(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
     if found.status != PASS and document.NO_OUTLINE in doc.notes:
         # No page outline: the page may lie small, or on its side, in the photo.
         for turn in range(4):
-            faces = photo.find_faces(np.rot90(image, turn), WHOLE_FACE_SIDE)
+            faces = [f for f in photo.find_faces(np.rot90(image, turn), WHOLE_FACE_SIDE) if f[1] >= WHOLE_FACE_SCORE]
             if faces:
                 box = _unturned(faces[0][0], turn, image.shape[:2])
                 found = CheckResult("photo_present", PASS, 0.85, True, "照片框内检测到人像照片", box)

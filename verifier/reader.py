@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -23,8 +23,9 @@ MIN_SCORE = 0.5
 class Line:
     text: str
     score: float
-    quad: np.ndarray        # 4 x 2 corners in image pixels, clockwise from the text's top left
+    quad: np.ndarray        # 4 x 2 corners in image pixels, clockwise from the box's top left
     crop: np.ndarray        # the line upright as it was read, for a second reader
+    direction: np.ndarray = field(default_factory=lambda: np.array([1.0, 0.0]))   # the way it reads, unit vector
 
 
 def model_files() -> dict[str, Path]:
@@ -79,12 +80,20 @@ def read(image: np.ndarray, quads: list[np.ndarray]) -> list[Line]:
     from rapidocr.utils.process_img import get_rotate_crop_image
 
     crops = [get_rotate_crop_image(image, q.copy()) for q in quads]
-    turned = cls(crops)
-    upright = [c if "180" not in lab or s < TURN_SURE else cv2.rotate(c, cv2.ROTATE_180)
-               for c, (lab, s) in zip(crops, turned.cls_res)]
+    turned = [("180" in lab and s >= TURN_SURE) for lab, s in cls(crops).cls_res]
+    upright = [cv2.rotate(c, cv2.ROTATE_180) if t else c for c, t in zip(crops, turned)]
     out = rec(TextRecInput(img=upright))
-    return [Line(t.strip(), float(s), q, c) for t, s, q, c in zip(out.txts, out.scores, quads, upright)
-            if t.strip() and s >= MIN_SCORE]
+    return [Line(t.strip(), float(s), q, c, _direction(q, turn))
+            for t, s, q, c, turn in zip(out.txts, out.scores, quads, upright, turned) if t.strip() and s >= MIN_SCORE]
+
+
+def _direction(quad: np.ndarray, turned: bool) -> np.ndarray:
+    """The reading direction of a line cropped from quad: along its top side, or down its left side when the
+    crop was tall and turned a quarter (as get_rotate_crop_image does), reversed when it was turned over."""
+    across, down = quad[1] - quad[0], quad[3] - quad[0]
+    v = down if np.linalg.norm(down) >= 1.5 * np.linalg.norm(across) else across
+    v = -v if turned else v
+    return v / max(float(np.linalg.norm(v)), 1e-6)
 
 
 def lines(image: np.ndarray, keep=None, long_side: int = DET_LONG_SIDE) -> list[Line]:

@@ -79,10 +79,17 @@ def test_card_number_both_readers_agree():
     assert (result.status, result.value) == ("fail", wrong)
 
 
-def test_card_groups_read_as_separate_boxes_are_joined():
+def test_card_groups_read_as_separate_boxes_are_joined_in_reading_order():
     quad = lambda x: np.float32([[x, 0], [x + 90, 0], [x + 90, 30], [x, 30]])  # noqa: E731
-    lines = [Line(g, 0.99, quad(120 * i), np.zeros((30, 90, 3), np.uint8)) for i, g in enumerate("6222 0212 3456 7890".split())]
-    assert [n for n, _ in bankcard.candidates(lines)] == ["6222021234567890"]
+    crop = np.zeros((30, 90, 3), np.uint8)
+    groups = "622202 1234567890123".split()
+    lines = [Line(g, 0.99, quad(120 * i), crop) for i, g in enumerate(groups)]
+    assert [n for n, _ in bankcard.candidates(lines[::-1])] == ["6222021234567890123"]
+    # The card upside down: the boxes lie the other way round and read right to left in the image.
+    flipped = [Line(g, 0.99, quad(-120 * i), crop, np.array([-1.0, 0.0])) for i, g in enumerate(groups)]
+    assert [n for n, _ in bankcard.candidates(flipped)] == ["6222021234567890123"]
+    # The 13-digit group alone is no card number.
+    assert "1234567890123" not in [n for n, _ in bankcard.candidates(lines)]
     assert bankcard.card_numbers("NO. 4367 4228 0846 9968 174") == ["4367422808469968174"]
 
 

@@ -29,31 +29,36 @@ def card_numbers(text: str) -> list[str]:
 
 
 def candidates(lines: list[Line]) -> list[tuple[str, list[Line]]]:
-    """(number, the lines it was read from): whole lines first, then rows of digit groups joined."""
-    found = [(n, [ln]) for ln in sorted(lines, key=lambda ln: -ln.score) for n in card_numbers(ln.text)]
+    """(number, the lines it was read from), surest first. Lines of nothing but digit groups that stand on
+    one row are one number, joined in reading order: a group read alone is no card number."""
     groups = [ln for ln in lines if re.fullmatch(r"[\d ]{3,}", ln.text)]
+    found = [(n, [ln]) for ln in lines if ln not in groups for n in card_numbers(ln.text)]
     for row in _rows(groups):
         joined = "".join(digits_only(ln.text) for ln in row)
-        if len(row) > 1 and MIN_DIGITS <= len(joined) <= MAX_DIGITS:
+        if MIN_DIGITS <= len(joined) <= MAX_DIGITS:
             found.append((joined, row))
-    return found
+    return sorted(found, key=lambda f: -min(ln.score for ln in f[1]))
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped by row (in the lines' own reading direction, whatever the card's turn), in reading order."""
     rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda ln: ln.quad[:, 0].min()):
+    for line in lines:
         for row in rows:
-            if _same_row(row[-1].quad, line.quad):
+            if _same_row(row[0], line):
                 row.append(line)
                 break
         else:
             rows.append([line])
-    return rows
+    return [sorted(row, key=lambda ln: float(ln.quad.mean(axis=0) @ row[0].direction)) for row in rows]
 
 
-def _same_row(a: np.ndarray, b: np.ndarray) -> bool:
-    height = np.linalg.norm(a[3] - a[0])
-    return abs(float(a.mean(axis=0)[1] - b.mean(axis=0)[1])) < SAME_ROW * max(height, 1)
+def _same_row(a: Line, b: Line) -> bool:
+    along = a.direction
+    offset = b.quad.mean(axis=0) - a.quad.mean(axis=0)
+    height = min(np.linalg.norm(a.quad[1] - a.quad[0]), np.linalg.norm(a.quad[3] - a.quad[0]))
+    return float(a.direction @ b.direction) > 0.9 and \
+        abs(float(offset[0] * along[1] - offset[1] * along[0])) < SAME_ROW * max(height, 1)
 
 
 def _second_agrees(number: str, row: list[Line]) -> bool:
