@@ -1,13 +1,14 @@
 """`card_number_valid`: the bank card number, read by the learned reader and confirmed by Tesseract."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
 
 from verifier.checks.common import confirmed
 from verifier.checksums import luhn_valid
-from verifier.reader import Line, quad_box
+from verifier.reader import Line, line_height, quad_box
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 DIGITS = "0123456789"
@@ -16,6 +17,8 @@ MIN_DIGITS, MAX_DIGITS = 13, 19
 # Groups printed apart may be detected as separate boxes: boxes on one row (centres less than this share of a
 # line height apart across it) are joined in reading order.
 SAME_ROW = 0.5
+# Neighbouring group boxes may touch; a box reaching this share of a line height into the next one overlaps it.
+OVERLAP = 0.3
 
 
 def digits_only(text: str) -> str:
@@ -35,7 +38,7 @@ def candidates(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     found = [(n, [ln]) for ln in lines if ln not in groups for n in card_numbers(ln.text)]
     for row in _rows(groups):
         joined = "".join(digits_only(ln.text) for ln in row)
-        if MIN_DIGITS <= len(joined) <= MAX_DIGITS:
+        if MIN_DIGITS <= len(joined) <= MAX_DIGITS and _apart(row):
             found.append((joined, row))
     return sorted(found, key=lambda f: -min(ln.score for ln in f[1]))
 
@@ -53,19 +56,37 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(row, key=lambda ln: float(ln.quad.mean(axis=0) @ row[0].direction)) for row in rows]
 
 
+def _apart(row: list[Line]) -> bool:
+    """Each box of the row ends before the next begins: overlapping boxes read the same digits twice."""
+    d = row[0].direction
+    spans = [(float((ln.quad @ d).min()), float((ln.quad @ d).max())) for ln in row]
+    slack = OVERLAP * min(line_height(ln.quad) for ln in row)
+    return all(a_end <= b_start + slack for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+
+
 def _same_row(a: Line, b: Line) -> bool:
     along = a.direction
     offset = b.quad.mean(axis=0) - a.quad.mean(axis=0)
-    height = min(np.linalg.norm(a.quad[1] - a.quad[0]), np.linalg.norm(a.quad[3] - a.quad[0]))
+    height = line_height(a.quad)
     return float(a.direction @ b.direction) > 0.9 and \
         abs(float(offset[0] * along[1] - offset[1] * along[0])) < SAME_ROW * max(height, 1)
 
 
 def _second_agrees(number: str, row: list[Line]) -> bool:
-    """Tesseract reads the same digits from the same crops (a joined row group by group)."""
-    if len(row) == 1:
-        return confirmed(number, row[0].crop, DIGITS, digits_only)
-    return all(confirmed(digits_only(ln.text), ln.crop, DIGITS, digits_only) for ln in row)
+    """Tesseract reads the same digits from the same crops: the whole line, or else every group of it apart
+    (a short group of raised digits reads where the whole line does not)."""
+    if len(row) == 1 and confirmed(number, row[0].crop, DIGITS, digits_only):
+        return True
+    return all(confirmed(group, crop, DIGITS, digits_only) for ln in row for group, crop in _groups(ln))
+
+
+def _groups(line: Line):
+    """(digits, crop) for each digit group of the line: card digits are monospaced, so a group's place in the
+    read text is its place along the crop (half a digit of margin each side)."""
+    n, width = len(line.text), line.crop.shape[1]
+    for m in re.finditer(r"\d+", line.text):
+        x0, x1 = int(max(0, (m.start() - 0.5) / n * width)), int(min(width, (m.end() + 0.5) / n * width))
+        yield m.group(), line.crop[:, x0:x1]
 
 
 def check_card_number(lines: list[Line]) -> CheckResult:

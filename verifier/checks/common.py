@@ -9,8 +9,11 @@ import numpy as np
 from verifier import ocr
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# Tesseract reads a line best with capitals about this many pixels high.
+# Tesseract reads a line best with capitals about this many pixels high; raised digits, drawn by their relief
+# edges, also at a smaller size, where the edges close up into strokes.
 SECOND_READ_HEIGHT = 40
+RELIEF_HEIGHT = 28
+GLYPH_SHARE = 0.6       # the detector's line box holds the glyphs with about 40 % margin
 
 
 def gray(image: np.ndarray) -> np.ndarray:
@@ -34,13 +37,33 @@ def pad(g: np.ndarray) -> np.ndarray:
 
 def second_reads(crop: np.ndarray, whitelist: str):
     """Tesseract's readings of a line crop the learned reader read, cheapest first: grey as it is, inverted
-    (light digits on a dark card), and Otsu-binarised (foil and glare)."""
-    g = gray(crop)
-    s = SECOND_READ_HEIGHT / max(g.shape[0] * 0.6, 1)     # the line box holds the glyphs with ~40 % margin
-    g = cv2.resize(g, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-    _, otsu = cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    for view in (g, 255 - g, otsu, 255 - otsu):
-        yield ocr.ocr_text(pad(view), psm=7, whitelist=whitelist, timeout=5) or ""
+    (light print on a dark card), Otsu-binarised; then, for raised digits whose face is the card's colour or a
+    foil lit unevenly, how far each pixel's colour is from the local background (face and shadow both stand
+    out from it, whatever the card's gradient) and how much lighter it is, at two sizes."""
+    for height in (SECOND_READ_HEIGHT, RELIEF_HEIGHT):
+        s = height / max(crop.shape[0] * GLYPH_SHARE, 1)
+        img = cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+        g = gray(img)
+        views = [] if height != SECOND_READ_HEIGHT else [g, 255 - g, _otsu(g)]
+        for view in views + _relief_views(img, height):
+            yield ocr.ocr_text(pad(view), psm=7, whitelist=whitelist, timeout=5) or ""
+
+
+def _otsu(g: np.ndarray) -> np.ndarray:
+    return cv2.threshold(cv2.GaussianBlur(g, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def _relief_views(img: np.ndarray, height: int) -> list[np.ndarray]:
+    """Dark-on-light views of what differs from the local background: colour distance, and lightness above it."""
+    if img.ndim == 2:
+        img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    # The background is the median over about two and a half glyph heights: wider than a stroke, narrower than
+    # a lighting gradient.
+    bg = cv2.medianBlur(img, min(int(height * 2.5) | 1, 255)).astype(np.float32)
+    c = img.astype(np.float32)
+    distance = np.sqrt(((c - bg) ** 2).sum(axis=2))
+    lighter = np.clip(c.mean(axis=2) - bg.mean(axis=2), 0, None)
+    return [255 - cv2.normalize(v, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8) for v in (distance, lighter)]
 
 
 def confirmed(value: str, crop: np.ndarray, whitelist: str, clean) -> bool:

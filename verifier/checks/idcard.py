@@ -7,11 +7,14 @@ import numpy as np
 
 from verifier.checks.common import cjk_only, confirmed, id_chars
 from verifier.checksums import gb11643_valid
-from verifier.reader import Line, quad_box
+from verifier.reader import Line, line_height, quad_box
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 ID_WHITELIST = "0123456789X"
 NAME_LABEL = "姓名"
+# In heights of the number's line, the name is printed 6-10 above the number, the sex line 5-8, the address,
+# which need not be read, 2-5 (both card layouts, phone photos and scans): above 5 is the name band.
+NAME_BAND = 5.0
 # A name read this surely that differs from the roster is a different name, not a misread (the recogniser's
 # scores for clean card print sit at 0.95-1.0; blurred or glared print that it misreads falls below).
 NAME_SURE = 0.9
@@ -21,6 +24,20 @@ def numbers_in(text: str) -> list[str]:
     """Every 18-character window of each run of ID characters: stray digits around the number must not hide it."""
     runs = re.findall(r"[0-9X]{18,}", id_chars(text))
     return [r[i:i + 18] for r in runs for i in range(len(r) - 17)]
+
+
+def number_line(lines: list[Line]) -> Line | None:
+    """The surest line holding an 18-character ID number."""
+    found = [ln for ln in lines if numbers_in(ln.text)]
+    return max(found, key=lambda ln: ln.score) if found else None
+
+
+def in_name_band(quad: np.ndarray, number: Line) -> bool:
+    """The quad lies where the name and sex lines are printed: more than NAME_BAND number-line heights above
+    the number line, across its own reading direction."""
+    d = number.direction
+    down = np.array([-d[1], d[0]])
+    return float((_centre(quad) - _centre(number.quad)) @ down) < -NAME_BAND * line_height(number.quad)
 
 
 def check_id_number(lines: list[Line], expected: str | None, today=None) -> list[CheckResult]:
@@ -88,14 +105,15 @@ def _right_of(quad: np.ndarray, label: np.ndarray) -> bool:
 
 
 def check_name(lines: list[Line], expected: str | None) -> CheckResult:
-    """Pass when the name is read exactly (the label may be read with it); fail when the name field is read
+    """Pass when the name is read exactly (the label, or its end where two boxes overlap, may be read with it);
+    fail when the name field is read
     surely as another name; otherwise unsure."""
     expected = cjk_only(expected)
     field = name_field(lines)
     if not expected:
         return CheckResult("name_match", UNSURE, 0.0, field.text if field else None, "名单中无姓名，无法比对", None)
     for line in ([field] if field else []) + lines:
-        if cjk_only(line.text) in (expected, NAME_LABEL + expected):
+        if cjk_only(line.text) in (expected, NAME_LABEL + expected, NAME_LABEL[-1] + expected):
             return CheckResult("name_match", PASS, 0.93, expected, "姓名与名单一致", quad_box(line.quad))
     if field is None:
         return CheckResult("name_match", UNSURE, 0.2, None, "未找到姓名，请人工核对", None)
