@@ -14,6 +14,9 @@ from verifier.result import FAIL, PASS, UNSURE, CheckResult
 DIGITS = "0123456789"
 # Card numbers run 13-19 digits (UnionPay 16-19, Visa and Mastercard 16, Amex 15, old Visa 13).
 MIN_DIGITS, MAX_DIGITS = 13, 19
+# A shorter run may be the long group of a 6-13 number whose first group was not read: it can pass, but never
+# fails a card on its own.
+WHOLE_DIGITS = 16
 # Groups printed apart may be detected as separate boxes: boxes on one row (centres less than this share of a
 # line height apart across it) are joined in reading order.
 SAME_ROW = 0.5
@@ -106,6 +109,9 @@ def check_card_number(lines: list[Line]) -> CheckResult:
         return CheckResult("card_number_valid", UNSURE, 0.4, number,
                            f"两次识别不一致（识别为 {number}），请人工核对银行卡号", _box(row))
     number, row = agreed[-1] if luhn_valid(agreed[-1][0]) else agreed[0]
+    if not luhn_valid(number) and len(number) < WHOLE_DIGITS:
+        return CheckResult("card_number_valid", UNSURE, 0.4, number, f"只识别到部分卡号（{number}），请人工核对",
+                           _box(row))
     if luhn_valid(number):
         return CheckResult("card_number_valid", PASS, 0.93, number, f"银行卡号 Luhn 校验通过（{len(number)} 位）",
                            _box(row))

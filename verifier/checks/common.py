@@ -9,11 +9,10 @@ import numpy as np
 from verifier import ocr
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-# Tesseract reads a line best with capitals about this many pixels high; raised digits, drawn by their relief
-# edges, also at a smaller size, where the edges close up into strokes.
-SECOND_READ_HEIGHT = 40
-RELIEF_HEIGHT = 28
-GLYPH_SHARE = 0.6       # the detector's line box holds the glyphs with about 40 % margin
+# Line crops are read at these heights (px). The detector's boxes hold the glyphs with 15-40 % margin, so the
+# glyphs come out 40-57 px high at the first, which Tesseract reads best, and smaller at the next two, where
+# the relief edges of raised digits close up into strokes.
+CROP_HEIGHTS = (67, 47, 33)
 
 
 def gray(image: np.ndarray) -> np.ndarray:
@@ -39,12 +38,12 @@ def second_reads(crop: np.ndarray, whitelist: str):
     """Tesseract's readings of a line crop the learned reader read, cheapest first: grey as it is, inverted
     (light print on a dark card), Otsu-binarised; then, for raised digits whose face is the card's colour or a
     foil lit unevenly, how far each pixel's colour is from the local background (face and shadow both stand
-    out from it, whatever the card's gradient) and how much lighter it is, at two sizes."""
-    for height in (SECOND_READ_HEIGHT, RELIEF_HEIGHT):
-        s = height / max(crop.shape[0] * GLYPH_SHARE, 1)
+    out from it, whatever the card's gradient) and how much lighter it is, at three sizes."""
+    for height in CROP_HEIGHTS:
+        s = height / max(crop.shape[0], 1)
         img = cv2.resize(crop, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
         g = gray(img)
-        views = [] if height != SECOND_READ_HEIGHT else [g, 255 - g, _otsu(g)]
+        views = [g, 255 - g, _otsu(g)] if height == CROP_HEIGHTS[0] else []
         for view in views + _relief_views(img, height):
             yield ocr.ocr_text(pad(view), psm=7, whitelist=whitelist, timeout=5) or ""
 
@@ -57,9 +56,9 @@ def _relief_views(img: np.ndarray, height: int) -> list[np.ndarray]:
     """Dark-on-light views of what differs from the local background: colour distance, and lightness above it."""
     if img.ndim == 2:
         img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-    # The background is the median over about two and a half glyph heights: wider than a stroke, narrower than
-    # a lighting gradient.
-    bg = cv2.medianBlur(img, min(int(height * 2.5) | 1, 255)).astype(np.float32)
+    # The background is the median over about two crop heights: wider than a stroke, narrower than a lighting
+    # gradient.
+    bg = cv2.medianBlur(img, min(int(height * 1.5) | 1, 255)).astype(np.float32)
     c = img.astype(np.float32)
     distance = np.sqrt(((c - bg) ** 2).sum(axis=2))
     lighter = np.clip(c.mean(axis=2) - bg.mean(axis=2), 0, None)
