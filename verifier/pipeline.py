@@ -33,8 +33,10 @@ UPSCALE_SHORT_SIDE = 900
 PAGE_LONG_SIDE = 1920
 # A card holds at most about a dozen lines; its own print is the tallest in a photo of it on a desk.
 CARD_LINES = 16
-# The ID number (18 characters, each about half as wide as high) is at least this many times as long as high.
+# The ID number (18 characters, each about half as wide as high) is at least this many times as long as high;
+# a group of four card digits at least this many.
 ID_LINE_RATIO = 8
+CARD_GROUP_RATIO = 2
 # A form whose page outline was not found is searched for a face whole, in each quarter turn, at this size;
 # there a face must score clearly above the detector's boundary: the whole photo, turned four ways, offers it
 # far more non-faces (a dark back of a head turned sideways scores just above 0) than the photo box does.
@@ -62,7 +64,7 @@ def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
 
 def _bank(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
     # Only lines long enough to hold a number (or a group of it) are read: logos and names cost time.
-    lines = reader.lines(image, keep=lambda q: reader.long_and_thin(q, 2.0), most=CARD_LINES)
+    lines = reader.lines(image, keep=lambda q: reader.long_and_thin(q, CARD_GROUP_RATIO), most=CARD_LINES)
     return [bankcard.check_card_number(lines)]
 
 
