@@ -12,7 +12,7 @@ from verifier import document, geometry, reader
 from verifier.checks import bankcard, idcard, names, photo, seal, validity
 from verifier.checks.readable import check_readable, settle
 from verifier.io import UnreadableError, load_image
-from verifier.result import FAIL, PASS, CheckResult, DocImage
+from verifier.result import FAIL, PASS, UNSURE, CheckResult, DocImage
 
 # Checks each kind reports besides `readable`; used to fill in 'unsure' when the image is unreadable.
 KIND_CHECKS = {
@@ -29,6 +29,9 @@ KINDS = tuple(KIND_CHECKS)
 # Smaller uploads are enlarged to this short side first: the line detector finds print from ~10 px up, and a
 # 600 px card photo holds its number at about that height.
 UPSCALE_SHORT_SIDE = 900
+# A card small in a big photo may hold its number below what the detector sees at reader.DET_LONG_SIDE: when
+# the number is not settled there, the card kinds look once more at this size.
+FINE_LONG_SIDE = 1280
 # Free-layout pages carry their names small: the line detector looks at them this long (cards need less).
 PAGE_LONG_SIDE = 1920
 # A card holds at most about a dozen lines; its own print is the tallest in a photo of it on a desk.
@@ -45,17 +48,23 @@ WHOLE_FACE_SCORE = 0.3
 
 
 def _id_front(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
+    lines = _id_lines(image, reader.DET_LONG_SIDE)
+    if idcard.number_line(lines) is None:
+        lines = _id_lines(image, FINE_LONG_SIDE)
+    return idcard.check_id_number(lines, expected.get("id_number"), today) + \
+        [idcard.check_name(lines, expected.get("name"))]
+
+
+def _id_lines(image: np.ndarray, long_side: int) -> list[reader.Line]:
     # The long lines first (the number is one); then, when the number was found, only the lines of the name
     # band above it: reading the address and the labels costs as much again and tells nothing.
-    quads = sorted(reader.detect(image), key=lambda q: -reader.line_height(q))[:CARD_LINES]
+    quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
     long = [q for q in quads if reader.long_and_thin(q, ID_LINE_RATIO)]
     lines = reader.read(image, long)
     number = idcard.number_line(lines)
     rest = [q for q in quads if not reader.long_and_thin(q, ID_LINE_RATIO)
             and (number is None or idcard.in_name_band(q, number))]
-    lines += reader.read(image, rest)
-    return idcard.check_id_number(lines, expected.get("id_number"), today) + \
-        [idcard.check_name(lines, expected.get("name"))]
+    return lines + reader.read(image, rest)
 
 
 def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
@@ -64,8 +73,15 @@ def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
 
 def _bank(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
     # Only lines long enough to hold a number (or a group of it) are read: logos and names cost time.
-    lines = reader.lines(image, keep=lambda q: reader.long_and_thin(q, CARD_GROUP_RATIO), most=CARD_LINES)
-    return [bankcard.check_card_number(lines)]
+    def keep(q):
+        return reader.long_and_thin(q, CARD_GROUP_RATIO)
+
+    first = bankcard.check_card_number(reader.lines(image, keep=keep, most=CARD_LINES))
+    if first.status != UNSURE:
+        return [first]
+    # Unsure: no number, or one the readers do not agree on; the finer look settles it or changes nothing.
+    finer = bankcard.check_card_number(reader.lines(image, keep=keep, most=CARD_LINES, long_side=FINE_LONG_SIDE))
+    return [finer if finer.status != UNSURE or first.value is None else first]
 
 
 def _generic(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
