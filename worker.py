@@ -50,6 +50,7 @@ def start_sweeper(app, interval: float) -> threading.Thread:
 
     def loop():
         from backoffice.extensions import db
+        from backoffice.services import tally
         from backoffice.services.notifications import sweep as sweep_notifications
         from backoffice.verification.sweeper import sweep_stuck
         while True:
@@ -57,6 +58,7 @@ def start_sweeper(app, interval: float) -> threading.Thread:
                 try:
                     sweep_stuck()
                     sweep_notifications()
+                    tally.fold()
                 except Exception:
                     log.exception("sweep failed")
                     db.session.rollback()

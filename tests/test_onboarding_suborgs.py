@@ -153,3 +153,15 @@ def test_detail_page_offers_moves_only_to_the_city(client, orgs, login_as):
     assert "调整上级单位为" not in page and "停用该单位" in page
     own = client.get(f"/admin/suborgs/{orgs['YX'].id}/").text
     assert "停用该单位" not in own and "添加账号" in own
+
+
+def test_the_tree_opens_a_level_at_a_time_and_finds_deep_units(client, orgs, login_as):
+    login_as("GZ")
+    top = client.get("/admin/suborgs/").text
+    assert 'data-code="YX"' in top and 'data-code="YX-METRO"' not in top  # the districts, not their units
+    inside = client.get(f"/admin/suborgs/?under={orgs['YX'].id}").text
+    assert 'data-code="YX-METRO"' in inside and "广州市总工会</a></li>" in inside  # the way back up
+    found = client.get("/admin/suborgs/?q=港").text
+    assert 'data-code="HZ-PORT"' in found and 'data-code="YX"' not in found
+    login_as("YX")
+    assert client.get(f"/admin/suborgs/?under={orgs['HZ'].id}").status_code == 404

@@ -43,3 +43,10 @@ def test_the_last_page_knows_the_exact_total(thirty, monkeypatch):
 
 def test_estimates_are_rounded_for_people():
     assert paging.round_estimate(11_873) == "12,000" and paging.round_estimate(1_873) == "1,900"
+
+
+def test_an_estimate_understands_expanding_lists(thirty, monkeypatch):
+    monkeypatch.setattr(paging, "EXACT_COUNT", 10)
+    count = paging.total(select(RosterEntry).where(RosterEntry.name.in_(["甲", "乙"]),
+                                                   RosterEntry.level.not_in(["本科"])))
+    assert count.n >= 0

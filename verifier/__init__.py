@@ -1,4 +1,4 @@
-"""学补 document verifier: OpenCV + Tesseract checks on uploaded document images (contract §5)."""
+"""学补 document verifier: checks on uploaded document images with learned text and face models (contract §5)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,7 @@ from pathlib import Path
 from verifier.pipeline import KIND_CHECKS, KINDS, verify_bytes
 
 # Bump whenever a check's logic or thresholds change: the backoffice keys stored results on it.
-CHECKS_VERSION = "2025.5"
+CHECKS_VERSION = "2026.12"
 
 __all__ = ["CHECKS_VERSION", "KINDS", "KIND_CHECKS", "verify_bytes", "verify_path", "evidence_crop"]
 

@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m verifier", description="学补材料图片自动检查 (OpenCV + Tesseract)")
+    p = argparse.ArgumentParser(prog="python -m verifier", description="学补材料图片自动检查（PP-OCR + Tesseract + dlib）")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="check one image/PDF and print one JSON object")
     c.add_argument("image")

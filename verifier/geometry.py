@@ -75,74 +75,6 @@ def find_quad(image: np.ndarray, aspect: float | None) -> np.ndarray | None:
     return None if not pool else max(pool, key=lambda t: t[0])[1] / scale
 
 
-def refine_quad(image: np.ndarray, quad: np.ndarray, reach: float = 0.12, rounds: int = 2) -> np.ndarray:
-    """quad (original pixels, clockwise from top left) with each side moved onto the strongest straight edge
-    within reach (a share of the quad's shorter side) of it, rounds times (a corner cut off by a quarter of
-    the card comes back in two): the outline finder's masks round a card's corners off, or lose a dark
-    edge in its shadow and cut across the card. Each side's two ends move along its normal independently
-    (a coarse search, then a fine one); the corners are where the moved sides meet. Stops, keeping the last
-    quad, when the sides no longer meet."""
-    scale = SEARCH_LONG_SIDE / max(image.shape[:2])
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    gx, gy = _strongest_gradient(small)
-    q = quad.astype(np.float64) * scale
-    for _ in range(rounds):
-        moved = _moved_sides(gx, gy, q, reach * min(np.linalg.norm(q[1] - q[0]), np.linalg.norm(q[3] - q[0])))
-        if moved is None:
-            break
-        q = moved
-    return (q / scale).astype(np.float32)
-
-
-def _moved_sides(gx: np.ndarray, gy: np.ndarray, q: np.ndarray, reach_px: float) -> np.ndarray | None:
-    """One round of refine_quad on the small image: the new corners, or None when the sides do not meet."""
-    sides = []
-    for i in range(4):
-        p, r = q[i], q[(i + 1) % 4]
-        n = np.array([r[1] - p[1], p[0] - r[0]]) / max(float(np.linalg.norm(r - p)), 1e-6)
-        best = (_edge_strength(gx, gy, p, r), 0.0, 0.0)
-        for step, around, span in ((2.0, (0.0, 0.0), reach_px), (0.5, None, 2.0)):
-            a0, b0 = (best[1], best[2]) if around is None else around
-            for a in np.arange(a0 - span, a0 + span + 1e-6, step):
-                for b in np.arange(b0 - span, b0 + span + 1e-6, step):
-                    s = _edge_strength(gx, gy, p + a * n, r + b * n)
-                    if s > best[0]:
-                        best = (s, a, b)
-        sides.append((p + best[1] * n, r + best[2] * n))
-    corners = [_intersect(*sides[k - 1], *sides[k]) for k in range(4)]
-    return None if any(c is None for c in corners) else np.array(corners, np.float64)
-
-
-def _strongest_gradient(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sobel x and y of whichever colour channel changes most at each pixel (a blue card on a brown desk
-    can have the same grey level)."""
-    chans = [small] if small.ndim == 2 else [small[..., i] for i in range(small.shape[2])]
-    gx = gy = mag = None
-    for c in chans:
-        b = cv2.GaussianBlur(c, (5, 5), 0).astype(np.float32)
-        x, y = cv2.Sobel(b, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(b, cv2.CV_32F, 0, 1, ksize=3)
-        m = x * x + y * y
-        if mag is None:
-            gx, gy, mag = x, y, m
-        else:
-            take = m > mag
-            gx, gy, mag = np.where(take, x, gx), np.where(take, y, gy), np.maximum(m, mag)
-    return gx, gy
-
-
-def _edge_strength(gx: np.ndarray, gy: np.ndarray, p: np.ndarray, r: np.ndarray) -> float:
-    """Median gradient across the segment p-r over its middle 84 % (0 when it leaves the image)."""
-    h, w = gx.shape
-    t = np.linspace(0.08, 0.92, 48)[:, None]
-    pts = p * (1 - t) + r * t
-    if (pts[:, 0] < 0).any() or (pts[:, 0] > w - 1).any() or (pts[:, 1] < 0).any() or (pts[:, 1] > h - 1).any():
-        return 0.0
-    d = r - p
-    n = np.array([-d[1], d[0]]) / max(float(np.linalg.norm(d)), 1e-6)
-    xi, yi = np.round(pts[:, 0]).astype(int), np.round(pts[:, 1]).astype(int)
-    return float(np.median(np.abs(gx[yi, xi] * n[0] + gy[yi, xi] * n[1])))
-
-
 def colour_edges(small: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Canny on each colour channel: a blue card on a brown desk can have the same grey level."""
     blur = cv2.GaussianBlur(small, (5, 5), 0)
@@ -366,13 +298,6 @@ def rotate180(doc: np.ndarray, to_original: np.ndarray) -> tuple[np.ndarray, np.
     return cv2.rotate(doc, cv2.ROTATE_180), to_original @ flip
 
 
-def rotate90(doc: np.ndarray, to_original: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Turn clockwise; new (x, y) came from old (y, h - 1 - x)."""
-    h = doc.shape[0]
-    back = np.array([[0, 1, 0], [-1, 0, h - 1], [0, 0, 1]], np.float64)
-    return cv2.rotate(doc, cv2.ROTATE_90_CLOCKWISE), to_original @ back
-
-
 def box_to_original(box, to_original: np.ndarray | None, shape: tuple[int, int]) -> list[int] | None:
     """Map an [x, y, w, h] box in document pixels to the bounding box in uploaded-image pixels."""
     if box is None:
@@ -386,37 +311,3 @@ def box_to_original(box, to_original: np.ndarray | None, shape: tuple[int, int])
     x1 = min(mapped[:, 0].max(), shape[1])
     y1 = min(mapped[:, 1].max(), shape[0])
     return [int(x0), int(y0), int(max(x1 - x0, 1)), int(max(y1 - y0, 1))]
-
-
-def skew_angle(image: np.ndarray, limit: float = 25.0) -> float:
-    """Angle (degrees, OpenCV's sense) that levels the text lines, by the sharpest row-profile peaks."""
-    g = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    scale = 500 / max(g.shape[:2])
-    small = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, np.ones((9, 9), np.uint8))
-    _, ink = cv2.threshold(hat, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    ink = ink.astype(np.float32)
-    h, w = ink.shape
-
-    def sharpness(angle: float) -> float:
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        rows = cv2.warpAffine(ink, m, (w, h)).sum(axis=1)
-        return float(np.var(np.diff(rows)))
-
-    best = max(np.arange(-limit, limit + 0.1, 1.0), key=sharpness)
-    return float(max(np.arange(best - 0.75, best + 0.8, 0.25), key=sharpness))
-
-
-def rotate(doc: np.ndarray, to_original: np.ndarray, angle: float, with_matrix: bool = False):
-    """Turn the view by angle degrees about its centre, keeping all of it; maps boxes back as before.
-
-    Returns (view, to_original), and the 2 x 3 matrix taking old view pixels to new ones if with_matrix."""
-    h, w = doc.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
-    m[0, 2] += nw / 2 - w / 2
-    m[1, 2] += nh / 2 - h / 2
-    out = cv2.warpAffine(doc, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    back = to_original @ np.linalg.inv(np.vstack([m, [0, 0, 1]]))
-    return (out, back, m) if with_matrix else (out, back)

@@ -1,4 +1,4 @@
-"""Failure-proof Tesseract access: in-process tesserocr when installed, else pytesseract; hard timeouts."""
+"""Tesseract, the second reader of numbers: in-process tesserocr when installed, else pytesseract; hard timeouts."""
 from __future__ import annotations
 
 import glob
@@ -53,11 +53,14 @@ def _api(lang: str, psm: int):
     return _APIS[key]
 
 
-def warm_up(langs=("eng", "chi_sim")) -> None:
+def warm_up() -> None:
     """Load the models once; call in a worker parent before forking so each job starts warm."""
-    for lang in langs:
-        for psm in (6, 7):
-            _api(lang, psm)
+    from verifier import reader
+    from verifier.checks import photo
+
+    reader.warm_up()
+    photo.warm_up()
+    _api("eng", 7)
 
 
 def _pil(image: np.ndarray) -> Image.Image:
@@ -99,108 +102,6 @@ def _text(image, lang, psm, whitelist, timeout) -> str | None:
         return pytesseract.image_to_string(image, lang=lang, config=_config(psm, whitelist), timeout=timeout)
     except Exception:  # TesseractError, RuntimeError on timeout, OSError if the binary is missing
         return None
-
-
-def ocr_symbols(image: np.ndarray, lang: str = "chi_sim", psm: int = 7, whitelist: str | None = None,
-                timeout: float = DEFAULT_TIMEOUT) -> list[tuple[str, tuple[int, int, int, int]]] | None:
-    """Recognised characters with their boxes (x, y, w, h, ROI pixels) in reading order, or None."""
-    api = _api(lang, psm)
-    if api is not None:
-        with _LOCK:
-            try:
-                if not _recognise(api, image, whitelist, timeout):
-                    return None
-                return _iter_symbols(api)
-            except Exception:
-                return None
-    try:
-        boxes = pytesseract.image_to_boxes(image, lang=lang, config=_config(psm, whitelist), timeout=timeout)
-    except Exception:
-        return None
-    h = image.shape[0]
-    out = []
-    for line in boxes.splitlines():
-        parts = line.split(" ")
-        if len(parts) >= 5 and parts[0].strip():
-            x0, y0, x1, y1 = (int(v) for v in parts[1:5])
-            out.append((parts[0], (x0, h - y1, x1 - x0, y1 - y0)))
-    return out
-
-
-def ocr_lines(image: np.ndarray, lang: str = "chi_sim", psm: int = 6,
-              timeout: float = DEFAULT_TIMEOUT) -> list[tuple[str, tuple[int, int, int, int]]] | None:
-    """Text lines with their boxes (x, y, w, h) in image pixels, top to bottom, or None."""
-    found = ocr_lines_conf(image, lang, psm, timeout)
-    return None if found is None else found[0]
-
-
-def ocr_lines_conf(image: np.ndarray, lang: str = "chi_sim", psm: int = 6, timeout: float = DEFAULT_TIMEOUT):
-    """(text lines as ocr_lines gives them, mean word confidence 0-100), or None.
-
-    Upside-down print still comes out as plenty of Chinese characters, but with low confidence.
-    """
-    api = _api(lang, psm)
-    if api is not None:
-        with _LOCK:
-            try:
-                if not _recognise(api, image, None, timeout):
-                    return None
-                return _iter_symbols(api, tesserocr.RIL.TEXTLINE), float(api.MeanTextConf())
-            except Exception:
-                return None
-    try:
-        data = pytesseract.image_to_data(image, lang=lang, config=_config(psm, None), timeout=timeout,
-                                         output_type=pytesseract.Output.DICT)
-    except Exception:
-        return None
-    confs = [float(c) for c, t in zip(data["conf"], data["text"]) if (t or "").strip() and float(c) >= 0]
-    return _data_lines(data), (sum(confs) / len(confs) if confs else 0.0)
-
-
-def _data_lines(data: dict) -> list:
-    lines: dict = {}
-    for i, text in enumerate(data["text"]):
-        if (text or "").strip():
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
-            t, (x0, y0, x1, y1) = lines.get(key, ("", (x, y, x + w, y + h)))
-            lines[key] = (t + text.strip(), (min(x0, x), min(y0, y), max(x1, x + w), max(y1, y + h)))
-    return [(t, (x0, y0, x1 - x0, y1 - y0)) for t, (x0, y0, x1, y1) in lines.values()]
-
-
-def _iter_symbols(api, level=None) -> list:
-    out = []
-    it = api.GetIterator()
-    level = tesserocr.RIL.SYMBOL if level is None else level
-    if it is None:
-        return out
-    while True:
-        text = it.GetUTF8Text(level) if not it.Empty(level) else ""
-        box = it.BoundingBox(level)
-        if text and text.strip() and box:
-            x0, y0, x1, y1 = box
-            out.append((text.strip(), (x0, y0, x1 - x0, y1 - y0)))
-        if not it.Next(level):
-            break
-    return out
-
-
-def ocr_words(image: np.ndarray, lang: str = "eng", psm: int = 7, whitelist: str | None = None,
-              timeout: float = DEFAULT_TIMEOUT) -> list[tuple[str, float, tuple[int, int, int, int]]] | None:
-    """Words with confidence (0-1) and box (x, y, w, h) in ROI pixels, or None on failure."""
-    try:
-        data = pytesseract.image_to_data(image, lang=lang, config=_config(psm, whitelist), timeout=timeout,
-                                         output_type=pytesseract.Output.DICT)
-    except Exception:
-        return None
-    words = []
-    for i, text in enumerate(data["text"]):
-        text = (text or "").strip()
-        conf = float(data["conf"][i])
-        if text and conf >= 0:
-            words.append((text, conf / 100.0, (data["left"][i], data["top"][i], data["width"][i],
-                                               data["height"][i])))
-    return words
 
 
 def _config(psm: int, whitelist: str | None) -> str:

@@ -1,25 +1,16 @@
 """Pick and run the checks for a document kind; turn any upload into a contract §5 result dict."""
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
-import itertools
 import time
 
 import cv2
 import numpy as np
 
-from verifier import document, geometry
-from verifier.checks import (
-    bankcard,
-    cardfind,
-    idcard,
-    names,
-    numberline,
-    photo,
-    seal,
-    validity,
-)
-from verifier.checks.readable import check_readable
+from verifier import document, geometry, reader
+from verifier.checks import bankcard, idcard, names, photo, seal, validity
+from verifier.checks.readable import check_readable, settle
 from verifier.io import UnreadableError, load_image
 from verifier.result import FAIL, PASS, UNSURE, CheckResult, DocImage
 
@@ -35,185 +26,95 @@ KIND_CHECKS = {
     "tuition_receipt": ["name_match"],
 }
 KINDS = tuple(KIND_CHECKS)
-UPRIGHT_CONF = 50      # mean Tesseract word confidence: upright pages read 65-92, upside-down ones 20-35
+# Smaller uploads are enlarged to this short side first: the line detector finds print from ~10 px up, and a
+# 600 px card photo holds its number at about that height.
+UPSCALE_SHORT_SIDE = 900
+# A card small in a big photo may hold its number below what the detector sees at reader.DET_LONG_SIDE: when
+# the number is not settled there, the card kinds look once more at this size.
+FINE_LONG_SIDE = 1280
+# Free-layout pages carry their names small: the line detector looks at them this long (cards need less).
+PAGE_LONG_SIDE = 1920
+# A card holds at most about a dozen lines; its own print is the tallest in a photo of it on a desk.
+CARD_LINES = 16
+# The ID number (18 characters, each about half as wide as high) is at least this many times as long as high;
+# a group of four card digits at least this many.
+ID_LINE_RATIO = 8
+CARD_GROUP_RATIO = 2
+# A form whose page outline was not found is searched for a face whole, in each quarter turn, at this size;
+# there a face must score clearly above the detector's boundary: the whole photo, turned four ways, offers it
+# far more non-faces (a dark back of a head turned sideways scores just above 0) than the photo box does.
+WHOLE_FACE_SIDE = 800
+WHOLE_FACE_SCORE = 0.3
 
 
-def _id_front(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    number = expected.get("id_number")
-
-    def score(img):
-        reads = idcard.read_number_candidates(img, number, max_variants=1)
-        windows = idcard.number_windows(reads)
-        return 20 if any(w == number or idcard.gb11643_valid(w) for w in windows) else len(reads[0])
-
-    # The portrait sits on the right of an upright card; Haar finds no upside-down face. Fall back to
-    # reading the number both ways when the face is not found either way.
-    upright = idcard.face_side(doc.doc)
-    if upright is None:
-        doc = document.orient(doc, score, 20, floor=10)
-    elif not upright:
-        doc = document.flipped(doc)
-    results = _in_original(doc, idcard.check_id_number(doc.doc, number, today))
-    name = _in_original(doc, [idcard.check_name(doc.doc, expected.get("name"))])
-    # Without an outline the number band is a guess: reads of a line it cuts in half can agree on a number
-    # that fails the check (a white card on a white scanner lid). The line search returns only the expected
-    # number or a GB 11643-valid one, so it may replace that failure, never turn a near miss into a pass.
-    guessed_fail = results[0].status == FAIL and document.NO_OUTLINE in doc.notes
-    if results[0].status == UNSURE or name[0].status == UNSURE or guessed_fail:
-        # The outline missed the card or took in the paper under it: find the number line directly, and
-        # the name relative to it.
-        found, line = numberline.search(doc.original, (number or "").upper() or None, today)
-        if found and (results[0].status == UNSURE or guessed_fail):
-            results = idcard.number_results(found, number, today)
-        if line is not None and name[0].status == UNSURE:
-            name = [idcard.check_name_from_number(doc.original, line, expected.get("name")) or name[0]]
-    if name[0].status == UNSURE:
-        # A clear name that Tesseract misreads and whose ink cells do not split: find it whole, in grey.
-        grey = idcard.check_name_grey(doc.doc, expected.get("name"))
-        if grey is not None:
-            name = _in_original(doc, [grey])
-    return results + name
+def _id_front(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
+    lines = _id_lines(image, reader.DET_LONG_SIDE)
+    if idcard.number_line(lines) is None:
+        lines = _id_lines(image, FINE_LONG_SIDE)
+    return idcard.check_id_number(lines, expected.get("id_number"), today) + \
+        [idcard.check_name(lines, expected.get("name"))]
 
 
-def _id_back(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    doc = document.orient(doc, validity.orientation_score, 2)
-    result = _in_original(doc, [validity.check_validity(doc.doc, today)])
-    if result[0].status == UNSURE:
-        # No outline, or one that took in the paper under the card: find the validity line directly.
-        result = [validity.period_anywhere(doc.original, today) or result[0]]
-    return result
+def _id_lines(image: np.ndarray, long_side: int) -> list[reader.Line]:
+    # The long lines first (the number is one); then, when the number was found, only the lines of the name
+    # band above it: reading the address and the labels costs as much again and tells nothing.
+    quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
+    long = [q for q in quads if reader.long_and_thin(q, ID_LINE_RATIO)]
+    lines = reader.read(image, long)
+    number = idcard.number_line(lines)
+    rest = [q for q in quads if not reader.long_and_thin(q, ID_LINE_RATIO)
+            and (number is None or idcard.in_name_band(q, number))]
+    return lines + reader.read(image, rest)
 
 
-def _bank(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    doc = document.orient(doc, bankcard.orientation_score, 20, floor=10, deeper=bankcard.deep_orientation_score)
-    first, hint = bankcard.read_card(doc.doc)
-    result = _in_original(doc, [first])
-    if first.status == PASS:
-        return result
-    if first.status == UNSURE:
-        # Up or down was chosen on a few quick reads of each half turn; dark embossed digits on a dark card
-        # (and a lamp's glare) may give neither turn a number then. The full read of the other turn may;
-        # only its pass replaces the first answer, and a number the relief height maps carry needs all
-        # three of their sources (or two and a plain read) here: on a bad card with unfoiled digits,
-        # exactly cropped and turned, two of them read three 8s as 6 alike.
-        other = document.flipped(doc)
-        again, _ = bankcard.read_card(other.doc, relief_quorum=3)
-        if again.status == PASS:
-            return _in_original(other, [again])
-    # When the first read is a whole number that fails Luhn, no other view below may pass that number with
-    # one digit changed: one misread digit can land on a number that passes, and which view misread,
-    # nothing tells. (An unsure first read doubted the digit itself: another view may settle it.)
-    if first.status == UNSURE and document.NO_OUTLINE not in doc.notes:
-        # The outline finder's masks round a card's corners off or lose a dark edge in its shadow: move
-        # each side onto the card's edge and read again. Only a pass replaces the first answer, and only
-        # an unsure one.
-        again, _ = _read_card_at(doc, geometry.refine_quad(doc.original, _located(doc)))
-        if again[0].status == PASS:
-            return again
-    result, hint = _cards_on_page(doc, result, hint)
-    if result[0].status == PASS:
-        return result
-    # The outline missed or cut the card, or the number was misread in the card layout: look for the
-    # number line anywhere in the photo, at any angle. It only answers on two agreeing reads, so a pass
-    # needs a Luhn-valid number read twice (a single well-formed read in the card layout, the hint, counts
-    # as one); an agreed bad read replaces only an unsure, and not one whose hint, a whole Luhn-valid number
-    # the card layout read, it contradicts (two pipelines disagree: which misread, nothing tells).
-    hint = hint if result[0].status == UNSURE else None
-    found = bankcard.number_anywhere(doc.original, hint)
-    if found is None:
-        return result
-    passes = found.status == PASS and not bankcard.one_digit_off(found.value, _failing(first))
-    clearer = found.status != PASS and result[0].status == UNSURE \
-        and not bankcard.cut_short(found.value, result[0].value) and hint is None
-    return [found] if passes or clearer else result
+def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
+    return [validity.check_validity(reader.lines(image, most=CARD_LINES), today)]
 
 
-def _failing(read: CheckResult) -> str | None:
-    """The number of a read that failed Luhn (a whole number the reads agreed on), else None."""
-    return read.value if read.status == FAIL else None
+def _bank(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
+    # Only lines long enough to hold a number (or a group of it) are read: logos and names cost time.
+    def keep(q):
+        return reader.long_and_thin(q, CARD_GROUP_RATIO)
+
+    first = bankcard.check_card_number(reader.lines(image, keep=keep, most=CARD_LINES))
+    if first.status != UNSURE:
+        return [first]
+    # Unsure: no number, or one the readers do not agree on; the finer look settles it or changes nothing.
+    finer = bankcard.check_card_number(reader.lines(image, keep=keep, most=CARD_LINES, long_side=FINE_LONG_SIDE))
+    return [finer if finer.status != UNSURE or first.value is None else first]
 
 
-def _located(doc: DocImage) -> np.ndarray:
-    """The corners of the flattened view in the original image (clockwise from top left)."""
-    h, w = doc.doc.shape[:2]
-    corners = np.array([[[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]]], np.float64)
-    return corners[0] if doc.to_original is None else cv2.perspectiveTransform(corners, doc.to_original)[0]
+def _generic(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
+    return [names.check_name_on_page(reader.lines(image, long_side=PAGE_LONG_SIDE), expected.get("name"))]
 
 
-def _read_card_at(doc: DocImage, quad: np.ndarray) -> tuple[list[CheckResult], str | None]:
-    """The card at quad in the original, flattened, turned upright and read in the card layout: (result,
-    the read's hint; see bankcard.read_card)."""
-    flat, to_original = geometry.warp(doc.original, quad, document.CARD)
-    card = document.orient(DocImage(original=doc.original, doc=flat, to_original=to_original, notes=doc.notes),
-                           bankcard.orientation_score, 20, floor=10)
-    read, hint = bankcard.read_card(card.doc)
-    return _in_original(card, [read]), hint
-
-
-def _cards_on_page(doc: DocImage, result: list[CheckResult], hint: str | None
-                   ) -> tuple[list[CheckResult], str | None]:
-    """A card scanned on an A4 flatbed or lying on a sheet: the outline finder took the page. Flatten
-    each card-shaped region that stands out from the page and read it in the card layout."""
-    located, first = _located(doc), _failing(result[0])
-    for quad in cardfind.card_quads(doc.original):
-        if cardfind.same_region(quad, located):
-            continue             # the card the outline finder found: already read
-        again, card_hint = _read_card_at(doc, quad)
-        # An unsure read of the flattened card still replaces an unsure one without a whole number:
-        # it is what the reviewer is shown.
-        longer = len(again[0].value or "") >= 16 > len(result[0].value or "")
-        if again[0].status == PASS and not bankcard.one_digit_off(again[0].value, first) \
-                or (again[0].status == FAIL and result[0].status == UNSURE) \
-                or (again[0].status == UNSURE and result[0].status == UNSURE and longer):
-            result, hint = again, card_hint or hint
-        if result[0].status == PASS:
-            break
-    return result, hint
-
-
-def _form(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    # The photo box is top right; if the page is upside down the face shows up after a flip. Each view is
-    # searched once (the photo check's wider second look is the costly part).
-    found = _in_original(doc, [photo.check_photo(doc.doc)])[0]
-    other = document.flipped(doc)
-    views = [other]
-    if document.NO_OUTLINE in doc.notes:
-        # No outline: the view is the whole photo, and the page may lie small in it, on its side. The
-        # form's text lines, levelled and cropped, hold the table with the photo box at its top right.
-        views = itertools.chain(views, (v for block in document.text_blocks(doc)
-                                        for v in (block, document.flipped(block))))
-    for view in views:
+def _form(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
+    doc = document.locate(image, "application_form")
+    found = None
+    for view in (doc, document.flipped(doc)):
+        found = _in_original(view, [photo.check_photo(view.doc)])[0]
         if found.status == PASS:
+            doc = view
             break
-        again = photo.check_photo(view.doc)
-        if again.status == PASS:
-            found = _in_original(view, [again])[0]
-            doc = other if view is other else doc      # a cropped block may leave the seal out
+    if found.status != PASS and document.NO_OUTLINE in doc.notes:
+        # No page outline: the page may lie small, or on its side, in the photo.
+        for turn in range(4):
+            faces = [f for f in photo.find_faces(np.rot90(image, turn), WHOLE_FACE_SIDE) if f[1] >= WHOLE_FACE_SCORE]
+            if faces:
+                box = _unturned(faces[0][0], turn, image.shape[:2])
+                found = CheckResult("photo_present", PASS, 0.85, True, "照片框内检测到人像照片", box)
+                break
     return [found] + _in_original(doc, [seal.check_seal(doc.doc)])
 
 
-def _generic(doc: DocImage, expected: dict, today) -> list[CheckResult]:
-    first = _name_on_page(document.levelled(document.upright_lines(doc)), expected)
-    if first.status == PASS or not expected.get("name"):
-        return [first]
-    # No outline on a busy desk: the photo was levelled by the desk and its pattern read as text. Try the
-    # page's own text lines, levelled and cropped; only a pass replaces the first answer.
-    for block in document.text_blocks(doc):
-        again = _name_on_page(block, expected)
-        if again.status == PASS:
-            return [again]
-    return [first]
-
-
-def _name_on_page(doc: DocImage, expected: dict) -> CheckResult:
-    lines = names.page_lines(doc.doc)
-    if lines is not None and lines[2] < UPRIGHT_CONF:
-        # Upside-down print still reads as many (wrong) Chinese characters, but with low confidence.
-        other = document.flipped(doc)
-        lines2 = names.page_lines(other.doc)
-        if lines2 is not None and lines2[2] > lines[2]:
-            doc, lines = other, lines2
-    return _in_original(doc, [names.check_name_on_page(doc.doc, lines, expected.get("name"))])[0]
+def _unturned(box: list[int], turn: int, shape) -> list[int]:
+    """A box found in np.rot90(image, turn) as a box of the image."""
+    x, y, w, h = box
+    H, W = shape
+    for _ in range(turn % 4):     # undo one counter-clockwise quarter turn at a time
+        H, W = W, H
+        x, y, w, h = W - y - h, x, h, w
+    return [x, y, w, h]
 
 
 CHECKERS = {
@@ -230,15 +131,29 @@ def _in_original(doc: DocImage, results: list[CheckResult]) -> list[CheckResult]
     return results
 
 
+def upscaled(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """The image enlarged to UPSCALE_SHORT_SIDE when smaller, and the factor applied."""
+    s = UPSCALE_SHORT_SIDE / min(image.shape[:2])
+    if s <= 1:
+        return image, 1.0
+    return cv2.resize(image, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC), s
+
+
 def run_checks(image: np.ndarray, kind: str, expected: dict | None = None,
                today: dt.date | None = None) -> list[CheckResult]:
-    """All checks for kind on a decoded BGR image."""
+    """All checks for kind on a decoded BGR image; boxes in the image's pixels."""
     expected = expected or {}
-    doc = document.locate(image, kind)
-    readable = check_readable(image, doc.doc)
+    readable = check_readable(image)
     if readable.status == FAIL:
         return [readable] + _unreadable_rest(kind, readable.detail)
-    return [readable] + CHECKERS[kind](doc, expected, today)
+    big, s = upscaled(image)
+    checks = CHECKERS[kind](big, expected, today)
+    for c in checks:
+        c.box = None if c.box is None else [round(v / s) for v in c.box]
+    readable = settle(readable, checks)
+    if readable.status == FAIL:
+        return [readable] + _unreadable_rest(kind, readable.detail)
+    return [readable] + checks
 
 
 def _unreadable_rest(kind: str, detail: str) -> list[CheckResult]:
@@ -260,7 +175,18 @@ def verify_bytes(data: bytes, kind: str, expected: dict | None = None, path: str
     except Exception as exc:  # a check bug must not turn a reviewer's page into a traceback
         checks = [CheckResult("readable", "unsure", 0.0, None, f"检查过程出错（{type(exc).__name__}），请人工审核",
                               None)] + _unreadable_rest(kind, "检查出错")
-    return _result(path, kind, start, checks)
+    result = _result(path, kind, start, checks)
+    _release_memory()
+    return result
+
+
+def _release_memory() -> None:
+    """Hand the page-sized buffers of one upload back to the system: glibc keeps freed memory for reuse, and a
+    process verifying in-process (the web without Redis) grew from 220 to 700 MB over a few dozen uploads."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc
+        pass
 
 
 def _result(path: str, kind: str, start: float, checks: list[CheckResult]) -> dict:

@@ -27,10 +27,6 @@ class CheckResult:
         }
 
 
-def unsure(name: str, detail: str, value: Any = None, confidence: float = 0.0) -> CheckResult:
-    return CheckResult(name, UNSURE, confidence, value, detail, None)
-
-
 @dataclass
 class DocImage:
     """A located, straightened document plus the map back to the uploaded image's pixels."""

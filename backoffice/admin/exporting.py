@@ -61,6 +61,7 @@ def file_response(name: str, fmt: str, columns: list[Column], stmt, unmask: bool
     headers = {"Content-Disposition": disposition(name)}
 
     def rows():
+        _reattach_admin()  # the request's session has ended: formatters may still read the admin's org
         yield from table(columns, streamed(stmt), unmask)
 
     if fmt == "csv":
@@ -72,6 +73,14 @@ def file_response(name: str, fmt: str, columns: list[Column], stmt, unmask: bool
     spool.seek(0)
     return Response(read_chunks(spool), mimetype=XLSX_MIME, headers=headers | {"Content-Length": str(size)},
                     direct_passthrough=True)
+
+
+def _reattach_admin() -> None:
+    from sqlalchemy import inspect
+    user = current_user._get_current_object()
+    state = inspect(user, raiseerr=False)  # None for the anonymous user
+    if state is not None and state.detached:
+        db.session.add(user)
 
 
 def disposition(name: str) -> str:

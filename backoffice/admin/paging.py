@@ -43,7 +43,7 @@ def total(stmt) -> Total:
 
 
 def planned_rows(stmt) -> int | None:
-    compiled = stmt.compile(dialect=db.engine.dialect)
+    compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     plan = db.session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
     node = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
     return _rows(node)

@@ -159,6 +159,14 @@ class ApplicationView(ApplicationRequeueMixin, ScopedModelView):
     }
     pii_columns = ScopedModelView.pii_columns | {"applicant": "name"}
     column_default_sort = ("id", True)
+
+    def search_placeholder(self):
+        return "姓名（从姓开始）、身份证号或申请编号"
+
+    @staticmethod
+    def person_search():
+        from ..models import Applicant
+        return Applicant.name, Applicant.id_number, Application.id, (Applicant, Applicant.id == Application.applicant_id)
     can_create = False
     can_edit = False
     can_delete = False

@@ -78,7 +78,7 @@ class ProgrammeView(_Audited):
         cache = g.setdefault("programme_counts", {})
         if model.id not in cache:
             ids = g.get("programme_page") or [model.id]
-            cache.update(stats.programme_counts(ids))
+            cache.update(stats.programme_counts(current_user.org, ids))
         return cache.get(model.id, (0, 0, 0))
 
     def get_list(self, *args, **kwargs):
@@ -120,7 +120,7 @@ class BatchView(_Audited):
         cache = g.setdefault("batch_counts", {})
         if model.id not in cache:
             ids = g.get("batch_page") or [model.id]
-            cache.update(stats.batch_counts(ids))
+            cache.update(stats.batch_counts(current_user.org, ids))
         return cache.get(model.id, (0, 0))
 
     def get_list(self, *args, **kwargs):
@@ -198,6 +198,13 @@ class RosterEntryView(ScopedModelView):
     can_create = False
     can_edit = False
     admin_only = True
+
+    @staticmethod
+    def person_search():
+        return RosterEntry.name, RosterEntry.id_number, None, None
+
+    def search_placeholder(self):
+        return "姓名（从姓开始）或身份证号"
 
 
 def add_views(admin) -> None:

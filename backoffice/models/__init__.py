@@ -7,3 +7,4 @@ from .review import (  # noqa: F401
 )
 from .notification import Notification  # noqa: F401
 from .roster import RosterBatch, RosterEntry  # noqa: F401
+from .tally import ApplicationTally, ApplicationTallyDelta  # noqa: F401

@@ -143,7 +143,8 @@ class AuditEvent(db.Model):
 
     org = relationship("Organisation")
 
-    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
+    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),
+                      Index("ix_audit_event_at", "at"))  # the log is read newest first
 
 
 append_only.install(AuditEvent.__table__)

@@ -1,7 +1,7 @@
 """Published pre-registration lists (预报名名单) imported from Excel."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,7 +40,8 @@ class RosterEntry(db.Model):
     roster_batch: Mapped[RosterBatch] = relationship(back_populates="entries")
     org = relationship("Organisation")
 
-    __table_args__ = (UniqueConstraint("roster_batch_id", "id_number", name="uq_roster_entry_batch_id_number"),)
+    __table_args__ = (UniqueConstraint("roster_batch_id", "id_number", name="uq_roster_entry_batch_id_number"),
+                      Index("ix_roster_entry_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}))
 
     __pii_str__ = "name"  # str() shows a personal value: exports mask a related entry as a name
 

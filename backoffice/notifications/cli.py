@@ -21,4 +21,17 @@ def notify_sweep_cmd():
     click.echo(f"重新排队 {counts['requeued']} 条，发送中断 {counts['interrupted']} 条。")
 
 
-COMMANDS = [send_digests_cmd, notify_sweep_cmd]
+@click.command("refresh-stats")
+@click.option("--rebuild", is_flag=True, help="从申请表重新统计（需数秒至数分钟，期间提交会稍候）")
+@with_appcontext
+def refresh_stats_cmd(rebuild):
+    """合并统计数据（worker 每次巡检都会做）；--rebuild 从申请表重新统计。"""
+    from ..services import tally
+    if not tally.kept():
+        click.echo("SQLite 不保存统计表，页面直接统计申请表。")
+        return
+    tally.rebuild() if rebuild else tally.fold()
+    click.echo("统计已重建。" if rebuild else "统计已合并。")
+
+
+COMMANDS = [send_digests_cmd, notify_sweep_cmd, refresh_stats_cmd]

@@ -5,7 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..admin.base import SecuredView
-from ..domain.enums import ORG_KIND_LABELS, ORG_STATUS_LABELS, OrgStatus
+from ..admin.paging import page_of
+from ..domain.enums import ORG_KIND_LABELS, ORG_STATUS_LABELS, OrgKind, OrgStatus
 from ..extensions import db
 from ..models import AdminUser, Organisation
 from ..services import suborgs
@@ -33,7 +34,18 @@ class SubOrgView(SecuredView):
 
     @expose("/")
     def index(self):
-        return self.render("onboarding/admin/suborgs.html", rows=suborgs.tree(current_user), **self._labels())
+        """A level at a time: the chosen org (the admin's own by default), the way up to it, and its children."""
+        parent = self._org(request.args.get("under", type=int), allow_own=True) if request.args.get("under") \
+            else current_user.org
+        q = (request.args.get("q") or "").strip()
+        page = page_of(suborgs.level(current_user, parent, q), request.args.get("page", 1, type=int))
+        up = [o for o in db.session.scalars(select(Organisation).where(
+            Organisation.id.in_(parent.ancestor_ids()), Organisation.depth >= current_user.org.depth)
+            .order_by(Organisation.depth))]
+        return self.render("onboarding/admin/suborgs.html", parent=suborgs.with_counts([parent])[0], up=up, q=q,
+                           page=page, rows=suborgs.with_counts(page.rows),
+                           args={"under": parent.id if parent.id != current_user.org_id else "", "q": q},
+                           **self._labels())
 
     @expose("/<int:org_id>/")
     def detail(self, org_id: int):
@@ -48,7 +60,8 @@ class SubOrgView(SecuredView):
         """Active orgs in the city's tree that are not inside the org being moved."""
         return list(db.session.scalars(select(Organisation).where(
             Organisation.path.startswith(current_user.org.path), ~Organisation.path.startswith(org.path),
-            Organisation.status == OrgStatus.ACTIVE, Organisation.id != org.parent_id).order_by(Organisation.path)))
+            Organisation.status == OrgStatus.ACTIVE, Organisation.id != org.parent_id,
+            Organisation.kind != OrgKind.ENTERPRISE).order_by(Organisation.path)))  # enterprises have no units
 
     def _done(self, org_id: int, action):
         try:

@@ -4,7 +4,9 @@ from flask_admin import expose
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..admin import org_search
 from ..admin.base import SecuredView
+from ..admin.paging import page_of
 from ..domain import review as rules
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS,
@@ -77,14 +79,12 @@ class ReviewQueueView(SecuredView):
     @expose("/")
     def index(self):
         f = review_queue.QueueFilter.from_args(request.args)
-        stmt = review_queue.build(current_user.org, f)
-        page = max(request.args.get("page", 1, type=int), 1)
-        total = db.session.scalar(db.select(db.func.count()).select_from(stmt.order_by(None).subquery()))
-        rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-        return self.render("review/queue.html", rows=rows, total=total, page=page, pages=(total - 1) // PAGE_SIZE + 1,
-                           f=f, params=f.as_params(), batches=self._batches(),
-                           orgs=db.session.execute(review_queue.subtree_orgs(current_user.org)).scalars().all(),
-                           states=STATE_LABELS, flag_badges=flag_badges, chain_name=self._level_name,
+        chosen_org = org_search.resolve(request.args.get("org"), f.org_id)
+        f.org_id = chosen_org.id if chosen_org else None
+        stmt = review_queue.build(current_user.org, f).options(*review_exports.APPLICATION_LOADS)
+        page = page_of(stmt, request.args.get("page", 1, type=int), PAGE_SIZE)
+        return self.render("review/queue.html", page=page, f=f, params=f.as_params(), batches=self._batches(),
+                           chosen_org=chosen_org, states=STATE_LABELS, flag_badges=flag_badges, chain_name=self._level_name,
                            flag_choices=flag_choices())
 
     @staticmethod

@@ -72,7 +72,7 @@ TRANSFER_COLUMNS = [
 
 # What each column set reads from related rows, loaded with the rows themselves (one query per 500 rows, not one
 # per row and relation: a 100k-row export is minutes shorter).
-_APPLICATION = (joinedload(Application.applicant), joinedload(Application.org),
+APPLICATION_LOADS = (joinedload(Application.applicant), joinedload(Application.org),
                 joinedload(Application.reviewing_org), joinedload(Application.batch).joinedload(Batch.programme))
 _PAID = (joinedload(Disbursement.application).joinedload(Application.applicant),
          joinedload(Disbursement.application).joinedload(Application.org),
@@ -85,7 +85,7 @@ _TRANSFER = (joinedload(Transfer.applicant), joinedload(Transfer.from_org), join
 
 def applications(stmt, fmt):
     """`stmt`: the list's statement, run when the file is written (see admin.exporting)."""
-    return export_response("申请列表", fmt, APPLICATION_COLUMNS, stmt.options(*_APPLICATION), unmask=wants_unmasked(),
+    return export_response("申请列表", fmt, APPLICATION_COLUMNS, stmt.options(*APPLICATION_LOADS), unmask=wants_unmasked(),
                            what="review_queue")
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import String, cast, exists, or_, select
 
 from ..domain.enums import ApplicationState
 from ..models import Application, Organisation
-from ..services.scope import scope_clause, subtree_ids
+from ..services.scope import scope_clause
 
 
 @dataclass
@@ -48,7 +48,8 @@ def _date(text: str) -> datetime | None:
 
 
 def build(admin_org: Organisation, f: QueueFilter):
-    """Applications in the admin's subtree matching `f`, sorted by submit rank (quota rank, then time)."""
+    """Applications in the admin's subtree matching `f`: a level's work or one batch by submit rank (quota rank,
+    then time), anything wider newest first."""
     from ..models import Applicant
     stmt = select(Application).where(scope_clause(Application, admin_org.path))
     if f.mine:
@@ -75,14 +76,16 @@ def build(admin_org: Organisation, f: QueueFilter):
         from ..models import Document
         stmt = stmt.where(~exists().where(Document.application_id == Application.id,
                                           Document.verification_status != VerificationStatus.DONE))
-    return stmt.order_by(Application.quota_rank.is_(None), Application.quota_rank,
-                         Application.submitted_at, Application.id)
+    if f.mine or f.batch_id:  # a level's work, or one batch: in the order places were given
+        return stmt.order_by(Application.quota_rank.asc().nulls_last(), Application.submitted_at, Application.id)
+    return stmt.order_by(Application.id.desc())  # everything in a subtree: newest first, straight off the index
 
 
 def person_matches(q: str, name_col, id_number_col, id_col=None):
-    """One search box for people: a name (part of it), an ID number (whole or its last digits), or a record id."""
+    """One search box for people: a name from its start (surname first: an index finds it among a million), an
+    ID number (whole, or its last digits), or a record id."""
     q = q.strip().upper()
-    conds = [name_col.contains(q)]
+    conds = [name_col.startswith(q)]
     if len(q) >= 4 and q[:-1].isdigit():
         conds.append(id_number_col.endswith(q) if len(q) < 18 else id_number_col == q)
     if id_col is not None and q.isdigit() and len(q) <= 9:
@@ -100,7 +103,3 @@ def _flag(stmt, flag: str):
     if flag:  # verification stores "kind:check"; a bare check name matches it on any document
         return stmt.where(or_(text.contains(f'"{flag}"'), text.contains(f':{flag}"')))
     return stmt
-
-
-def subtree_orgs(admin_org: Organisation):
-    return select(Organisation).where(Organisation.id.in_(subtree_ids(admin_org.path))).order_by(Organisation.path)

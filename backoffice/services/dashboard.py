@@ -4,13 +4,12 @@ from sqlalchemy import func, select
 from ..domain.enums import ApplicationState, OrgStatus
 from ..extensions import db
 from ..models import Application, Organisation
+from . import tally
 from .scope import subtree_ids
 
 
 def home_summary(org: Organisation) -> dict:
-    ids = subtree_ids(org.path)
-    by_state = dict(db.session.execute(
-        select(Application.state, func.count()).where(Application.org_id.in_(ids)).group_by(Application.state)).all())
+    by_state = {ApplicationState(k): v for k, v in tally.counts(org.id, org.path, ("state",)).items()}
     my_turn = db.session.scalar(select(func.count()).select_from(Application).where(
         Application.reviewing_org_id == org.id, Application.state == ApplicationState.IN_REVIEW))
     pending_orgs = db.session.scalar(select(func.count()).select_from(Organisation).where(
@@ -48,55 +47,54 @@ def dashboard(org: Organisation) -> dict:
 def _batches(org: Organisation) -> list[dict]:
     from ..models import Batch, Programme
     from .scope import scope_clause
-    ids = subtree_ids(org.path)
+    batches = db.session.execute(select(Batch).join(Programme).where(
+        (scope_clause(Batch, org.path)) | Programme.org_id.in_(org.ancestor_ids()))
+        .order_by(Batch.id.desc()).limit(12)).scalars().all()
+    counts = tally.counts(org.id, org.path, ("batch_id", "state", "ranked"), batch_id=[b.id for b in batches])
     out = []
-    for b in db.session.execute(select(Batch).join(Programme).where(
-            Batch.programme_id == Programme.id,
-            (scope_clause(Batch, org.path)) | Programme.org_id.in_(org.ancestor_ids()))
-            .order_by(Batch.id.desc()).limit(12)).scalars():
-        mine = db.session.scalar(select(func.count()).select_from(Application).where(
-            Application.batch_id == b.id, Application.org_id.in_(ids), Application.quota_rank.is_not(None)))
-        waiting = db.session.scalar(select(func.count()).select_from(Application).where(
-            Application.batch_id == b.id, Application.org_id.in_(ids),
-            Application.state == ApplicationState.WAITLISTED))
+    for b in batches:
+        mine = sum(n for (batch_id, _, ranked), n in counts.items() if batch_id == b.id and ranked)
+        waiting = sum(n for (batch_id, state, _), n in counts.items()
+                      if batch_id == b.id and state == ApplicationState.WAITLISTED.value)
         out.append({"batch": b, "used": b.allocated_count, "quota": b.quota,
                     "remaining": max(b.quota - b.allocated_count, 0), "waitlist": b.waitlist_count,
-                    "mine_used": mine or 0, "mine_waiting": waiting or 0})
+                    "mine_used": mine, "mine_waiting": waiting})
     return out
+
+
+LEVEL_WINDOW_DAYS = 365  # the time each level takes, over the last year's decisions: today's practice, not 2016's
 
 
 def _median_days_per_level(org: Organisation) -> list[dict]:
     """Days from reaching a level to that level's decision, from the 审核记录 of the subtree's applications."""
-    from statistics import median
+    from datetime import timedelta
 
-    from ..domain.enums import ReviewDecision
+    from ..domain.enums import ReviewDecision as D
     from ..models import ReviewAction
-    rows = db.session.execute(select(ReviewAction.application_id, ReviewAction.org_id, ReviewAction.decision,
-                                     ReviewAction.at).join(Application, Application.id == ReviewAction.application_id)
-                              .where(Application.org_id.in_(subtree_ids(org.path)))
-                              .order_by(ReviewAction.application_id, ReviewAction.at, ReviewAction.id)).all()
+    from ..models.base import utcnow
+    since = utcnow() - timedelta(days=LEVEL_WINDOW_DAYS)
+    arrived = func.lag(ReviewAction.at, type_=ReviewAction.at.type).over(partition_by=ReviewAction.application_id,
+                                             order_by=(ReviewAction.at, ReviewAction.id))
+    steps = (select(ReviewAction.org_id, ReviewAction.decision, ReviewAction.at, arrived.label("arrived"))
+             .join(Application, Application.id == ReviewAction.application_id)
+             .where(Application.org_id.in_(subtree_ids(org.path)),
+                    Application.submitted_at >= since - timedelta(days=LEVEL_WINDOW_DAYS))).subquery()
+    decided = [steps.c.decision.in_((D.APPROVE, D.RETURN, D.REFUSE)), steps.c.arrived.is_not(None),
+               steps.c.org_id.is_not(None), steps.c.at >= since]
+    rows = db.session.execute(select(steps.c.org_id, steps.c.at, steps.c.arrived).where(*decided)).all()
     waits: dict[int, list[float]] = {}
-    arrived: dict[int, object] = {}
-    entry = {ReviewDecision.SUBMIT, ReviewDecision.RESUBMIT, ReviewDecision.PROMOTE, ReviewDecision.REOPEN}
-    acted = {ReviewDecision.APPROVE, ReviewDecision.RETURN, ReviewDecision.REFUSE}
-    for app_id, org_id, decision, at in rows:
-        if decision in entry:
-            arrived[app_id] = at
-        elif decision in acted and org_id is not None:
-            start = arrived.get(app_id)
-            if start is not None:
-                waits.setdefault(org_id, []).append((at - start).total_seconds() / 86400)
-            arrived[app_id] = at  # the next level starts now
+    for org_id, at, start in rows:
+        waits.setdefault(org_id, []).append((at - start).total_seconds() / 86400)
     names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
         Organisation.id.in_(list(waits) or [0]))).all())
+    from statistics import median
     return sorted(({"org": names.get(k, str(k)), "median_days": round(median(v), 2), "n": len(v)}
                    for k, v in waits.items()), key=lambda r: r["org"])
 
 
 def _flag_rate(org: Organisation) -> dict:
-    from sqlalchemy import String, cast
-    base = select(func.count()).select_from(Application).where(
-        Application.org_id.in_(subtree_ids(org.path)), Application.submitted_at.is_not(None))
-    total = db.session.scalar(base) or 0
-    flagged = db.session.scalar(base.where(cast(Application.flags, String).not_in(["[]", "null"]))) or 0
+    counts = tally.counts(org.id, org.path, ("state", "flagged"))
+    unsent = (ApplicationState.DRAFT.value,)
+    total = sum(n for (state, _), n in counts.items() if state not in unsent)
+    flagged = sum(n for (state, flagged), n in counts.items() if state not in unsent and flagged)
     return {"total": total, "flagged": flagged, "rate": round(100 * flagged / total, 1) if total else 0.0}

@@ -30,6 +30,8 @@ def move_subtree(org: Organisation, new_parent: Organisation) -> None:
         .execution_options(synchronize_session=False))
     org.parent_id = new_parent.id
     db.session.flush()
+    from . import tally  # the subtree's applications now count for its new ancestors
+    tally.moved(new_path, old_path[: old_path.rstrip("/").rfind("/") + 1], new_parent.path)
     db.session.expire_all()
 
 

@@ -5,15 +5,14 @@ Every function takes the acting admin, refuses targets outside the admin's subtr
 import secrets
 import string
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..domain.auth import password_problems
 from ..domain.enums import AdminRole, OrgKind, OrgStatus
 from ..extensions import db
-from ..models import AdminUser, Application, Organisation
+from ..models import AdminUser, Organisation
 from ..models.base import utcnow
-from . import accounts, audit, orgs, permissions
-from .scope import subtree_ids
+from . import accounts, audit, orgs, permissions, tally
 
 
 class SubOrgError(ValueError):
@@ -143,23 +142,31 @@ def move(actor, org: Organisation, new_parent: Organisation, ip: str | None = No
     db.session.commit()
 
 
-def tree(actor) -> list[dict]:
-    """The actor's subtree in path order, each org with its counts, for the tree page."""
-    root = actor.org
-    rows = list(db.session.scalars(select(Organisation).where(Organisation.path.startswith(root.path))
-                                   .order_by(Organisation.path)))
-    ids = subtree_ids(root.path)
+def level(actor, parent: Organisation, q: str = ""):
+    """One level of the tree: `parent`'s direct children (or, with `q`, any org of the actor's subtree whose name
+    or code matches), as a statement to page, name order."""
+    below(actor, parent) if parent.id != actor.org_id else None
+    stmt = select(Organisation)
+    if q.strip():
+        stmt = stmt.where(Organisation.path.startswith(parent.path), Organisation.id != parent.id,
+                          or_(Organisation.code.startswith(q.strip().upper()), Organisation.name.contains(q.strip())))
+    else:
+        stmt = stmt.where(Organisation.parent_id == parent.id)
+    return stmt.order_by(Organisation.name, Organisation.id)
+
+
+def with_counts(orgs: list[Organisation]) -> list[dict]:
+    """Each org with its direct children, pending registrations, admins and its whole subtree's applications."""
+    ids = [o.id for o in orgs]
     children = _counts(select(Organisation.parent_id, func.count()).where(
         Organisation.parent_id.in_(ids), Organisation.status != OrgStatus.PENDING).group_by(Organisation.parent_id))
     pending = _counts(select(Organisation.parent_id, func.count()).where(
         Organisation.parent_id.in_(ids), Organisation.status == OrgStatus.PENDING).group_by(Organisation.parent_id))
     admins = _counts(select(AdminUser.org_id, func.count()).where(AdminUser.org_id.in_(ids))
                      .group_by(AdminUser.org_id))
-    applications = _counts(select(Application.org_id, func.count()).where(Application.org_id.in_(ids))
-                           .group_by(Application.org_id))
-    return [{"org": o, "level": o.depth - root.depth, "children": children.get(o.id, 0),
-             "pending": pending.get(o.id, 0), "admins": admins.get(o.id, 0),
-             "applications": applications.get(o.id, 0)} for o in rows]
+    applications = tally.totals(orgs)
+    return [{"org": o, "children": children.get(o.id, 0), "pending": pending.get(o.id, 0),
+             "admins": admins.get(o.id, 0), "applications": applications[o.id]} for o in orgs]
 
 
 def _counts(stmt) -> dict[int, int]:

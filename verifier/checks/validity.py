@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from collections import Counter
 
-import numpy as np
-
-from verifier import ocr
-from verifier.checks import namematch, numberline
-from verifier.checks.common import roi, runs, text_variants
+from verifier.reader import Line, quad_box
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
-VALIDITY_ROI = (0.18, 0.76, 0.99, 0.97)
 _DATE = r"(\d{4})[.,·]?(\d{2})[.,·]?(\d{2})"
 PATTERN = re.compile(_DATE + r"\s*-\s*(?:" + _DATE + r"|(长期))")
 
@@ -35,7 +30,8 @@ def parse_validity(text: str | None) -> tuple[dt.date, dt.date | None] | None:
 
 
 def plausible(period: tuple[dt.date, dt.date | None]) -> bool:
-    """Real cards run 5, 10 or 20 years (or 长期) from the issue date, to the same day."""
+    """Real cards run 5, 10 or 20 years (or 长期) from the issue date, to the same day: a misread digit in
+    either date breaks that, so an implausible period is never taken as read."""
     start, end = period
     if end is None:
         return True
@@ -43,74 +39,22 @@ def plausible(period: tuple[dt.date, dt.date | None]) -> bool:
         or (start.month, start.day) == (2, 29) and end.year - start.year in (5, 10, 20)
 
 
-def read_periods(doc: np.ndarray, max_variants: int = 3, max_lines: int = 3) -> list[tuple]:
-    """Periods read from the text lines of the validity band, lowest first.
-
-    The lowest line is usually 有效期限; with a loose outline it may be the desk or a paper under the card,
-    so the next lines up are tried when it gives nothing plausible.
-    """
-    crop, _ = roi(doc, *VALIDITY_ROI)
-    periods = []
-    for k, line in enumerate(_lines_bottom_up(crop, doc.shape[0] // 60)[:max_lines]):
-        for i, img in enumerate(text_variants(line)):
-            if i >= (max_variants if k == 0 else 2):
-                break
-            period = parse_validity(ocr.ocr_text(img, lang="chi_sim", psm=7, whitelist="0123456789.-长期",
-                                                 timeout=5))
-            if period:
-                periods.append(period)
-                if plausible(period):
-                    return periods
-    return periods
-
-
-def _lines_bottom_up(crop: np.ndarray, min_height: int) -> list[np.ndarray]:
-    """Text-line crops, lowest first; ink is judged against the local background (cards, shadows)."""
-    profile = namematch.ink_mask(crop).mean(axis=1)
-    on = profile > max(0.01, profile.max() * 0.08)
-    lines = [(a, b) for a, b in runs(on) if b - a >= min_height]
-    out = []
-    for top, bottom in reversed(lines):
-        pad = max(4, (bottom - top) // 3)
-        out.append(crop[max(0, top - pad):min(crop.shape[0], bottom + pad)])
-    return out or [crop]
-
-
-def period_anywhere(image: np.ndarray, today: dt.date | None = None) -> CheckResult | None:
-    """The check from a validity line found anywhere in image (box in its pixels), or None: the fallback
-    for a card whose outline was not found. Only a plausible period (5/10/20 years or 长期) is taken."""
-    for rect, _ in numberline.line_candidates(image, aspect=(6.0, 30.0)):
-        line = numberline.straighten(image, rect)
-        for view in (line, line[::-1, ::-1]):
-            period = parse_validity(ocr.ocr_text(np.ascontiguousarray(view), lang="chi_sim", psm=7,
-                                                 whitelist="0123456789.-长期", timeout=3))
-            if period and plausible(period):
-                return _verdict(period, 0.85, numberline.line_box(rect), today or dt.date.today())
-    return None
-
-
-def check_validity(doc: np.ndarray, today: dt.date | None = None) -> CheckResult:
+def check_validity(lines: list[Line], today: dt.date | None = None) -> CheckResult:
     today = today or dt.date.today()
-    _, box = roi(doc, *VALIDITY_ROI)
-    periods = read_periods(doc)
-    good = [p for p in periods if plausible(p)]
-    if good:
-        period, conf = good[0], 0.92
-    elif periods and Counter(periods).most_common(1)[0][1] >= 2:
-        period, conf = Counter(periods).most_common(1)[0][0], 0.7
-    else:
-        return CheckResult("validity_not_expired", UNSURE, 0.3, None, "未能识别有效期限，请人工核对", box)
-    return _verdict(period, conf, box, today)
-
-
-def _verdict(period: tuple, conf: float, box, today: dt.date) -> CheckResult:
-    start, end = period
-    value = f"{start:%Y.%m.%d}-" + ("长期" if end is None else f"{end:%Y.%m.%d}")
+    # The period may be read as one line or split after its dash; two neighbouring lines joined catch that.
+    texts = [(ln.text, ln) for ln in lines] + [(a.text + b.text, a) for a, b in itertools.pairwise(lines)]
+    periods = [(p, ln) for text, ln in texts if (p := parse_validity(text))]
+    good = [(p, ln) for p, ln in periods if plausible(p)]
+    if not good:
+        value = None if not periods else _shown(periods[0][0])
+        return CheckResult("validity_not_expired", UNSURE, 0.3, value, "未能可靠识别有效期限，请人工核对", None)
+    (start, end), line = good[0]
+    value, box = _shown((start, end)), quad_box(line.quad)
     if end is None or end >= today:
-        return CheckResult("validity_not_expired", PASS, conf, value, f"身份证在有效期内（{value}）", box)
-    return CheckResult("validity_not_expired", FAIL, conf, value, f"身份证已过期（有效期限 {value}）", box)
+        return CheckResult("validity_not_expired", PASS, 0.92, value, f"身份证在有效期内（{value}）", box)
+    return CheckResult("validity_not_expired", FAIL, 0.92, value, f"身份证已过期（有效期限 {value}）", box)
 
 
-def orientation_score(doc: np.ndarray) -> int:
-    periods = read_periods(doc, max_variants=1)
-    return 2 if periods and plausible(periods[0]) else len(periods)
+def _shown(period: tuple) -> str:
+    start, end = period
+    return f"{start:%Y.%m.%d}-" + ("长期" if end is None else f"{end:%Y.%m.%d}")

@@ -103,7 +103,10 @@ BANKS = [("中国工商银行", (200, 30, 40)), ("中国建设银行", (20, 60, 
          ("招商银行", (180, 20, 30)), ("中国银行", (160, 20, 30)), ("交通银行", (30, 50, 120))]
 
 
-def group_digits(number: str) -> str:
+def group_digits(number: str, six_first: bool = False) -> str:
+    """4-4-4-4(-3) as most cards print it; 6-13 as some 19-digit UnionPay debit cards do."""
+    if six_first:
+        return f"{number[:6]} {number[6:]}"
     return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
 
 
@@ -121,10 +124,11 @@ def bank_card(rng, number: str) -> Image.Image:
     d = ImageDraw.Draw(out)
     d.text((6 * MM, 4 * MM), bank, fill=(255, 255, 255), font=font(int(4.5 * MM), bold=True))
     d.rounded_rectangle([9 * MM, 17 * MM, 20 * MM, 26 * MM], radius=MM, fill=(212, 180, 90))
-    _embossed(out, (8 * MM, 31 * MM), group_digits(number), digit_font(int(5.2 * MM), bold=True),
-              rng.random() < 0.5)
-    d.text((30 * MM, 40 * MM), f"VALID THRU {int(rng.integers(1, 13)):02d}/{int(rng.integers(26, 33))}",
-           fill=(235, 235, 235), font=digit_font(int(2.2 * MM)))
+    silver = rng.random() < 0.5
+    valid = f"VALID THRU {int(rng.integers(1, 13)):02d}/{int(rng.integers(26, 33))}"
+    grouped = group_digits(number, six_first=len(number) == 19 and rng.random() < 0.5)
+    _embossed(out, (8 * MM, 31 * MM), grouped, digit_font(int(5.2 * MM), bold=True), silver)
+    d.text((30 * MM, 40 * MM), valid, fill=(235, 235, 235), font=digit_font(int(2.2 * MM)))
     d.rectangle([66 * MM, 42 * MM, 80 * MM, 51 * MM], fill=(230, 230, 230))
     d.text((67.5 * MM, 43.5 * MM), "银联", fill=(200, 20, 30), font=font(int(4.2 * MM), bold=True))
     return out

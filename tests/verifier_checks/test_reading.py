@@ -1,0 +1,101 @@
+"""The learned reader and the agreement rule: exact reads pass, near misses never do, disagreement is unsure."""
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from verifier import reader
+from verifier.checks import bankcard, idcard, names
+from verifier.checksums import gb11643_check_char, luhn_check_digit
+from verifier.reader import Line
+from verifier.synth import common
+
+
+def _line(text, size=44, serif=False):
+    img = Image.new("RGB", (int(size * (len(text) * 0.75 + 4)), int(size * 2.2)), (246, 246, 240))
+    ImageDraw.Draw(img).text((size * 2, size // 2), text, fill=(20, 20, 20), font=common.font(size, serif=serif))
+    return cv2.cvtColor(np.array(img), cv2.COLOR_RGB2BGR)
+
+
+def _lines(*texts, size=44):
+    """The texts rendered one under another and read by the learned reader."""
+    rows = [_line(t, size) for t in texts]
+    width = max(r.shape[1] for r in rows)
+    page = np.vstack([cv2.copyMakeBorder(r, 0, 0, 0, width - r.shape[1], cv2.BORDER_REPLICATE) for r in rows])
+    return reader.lines(page)
+
+
+def _id(first17):
+    return first17 + gb11643_check_char(first17)
+
+
+def test_reader_reads_a_rendered_line():
+    (line,) = _lines("公民身份号码 44010619850312001X")
+    assert line.text.replace(" ", "") == "公民身份号码44010619850312001X"
+    assert line.score > 0.9 and line.crop.ndim == 3
+
+
+def test_id_number_read_exactly_passes_and_a_near_miss_fails_or_is_unsure(today):
+    number = _id("44010619850312001")
+    lines = _lines("姓名 王建国", "公民身份号码 " + number)
+    valid, match = idcard.check_id_number(lines, number, today)
+    assert (valid.status, match.status, match.value) == ("pass", "pass", number)
+    near = number[:10] + ("1" if number[10] != "1" else "2") + number[11:]
+    valid, match = idcard.check_id_number(lines, near, today)
+    assert match.status == "fail" and match.value == number
+
+
+def test_id_number_that_only_the_learned_reader_read_is_unsure(today):
+    number = _id("44010619850312001")
+    blank = np.full((60, 600, 3), 245, np.uint8)       # Tesseract finds nothing here
+    fake = [Line("公民身份号码" + number, 0.99, np.float32([[0, 0], [600, 0], [600, 60], [0, 60]]), blank)]
+    valid, match = idcard.check_id_number(fake, _id("44010619850312002"), today)
+    assert (valid.status, match.status, match.value) == ("unsure", "unsure", number)
+
+
+@pytest.mark.parametrize(("printed", "expected", "status"), [
+    ("王建国", "王建国", "pass"), ("王建民", "王建国", "fail"), ("王伟明", "王伟", "fail"), ("王伟", "王伟明", "fail"),
+])
+def test_id_card_name(printed, expected, status):
+    assert idcard.check_name(_lines("姓名 " + printed, "性别 男  民族 汉"), expected).status == status
+
+
+def test_name_on_page_is_not_the_start_of_a_longer_name():
+    assert names.clean_hit("学生王伟，性别男", "王伟")
+    assert names.clean_hit("学生王伟性别男", "王伟")
+    assert not names.clean_hit("学生王伟明，性别男", "王伟")
+    lines = _lines("兹证明 学生 王伟明 于2019年毕业")
+    assert names.check_name_on_page(lines, "王伟").status != "pass"
+    assert names.check_name_on_page(lines, "王伟明").status == "pass"
+
+
+def test_card_number_both_readers_agree():
+    payload = "622202123456789012"
+    number = payload + luhn_check_digit(payload)
+    grouped = " ".join([number[:6], number[6:]])
+    assert bankcard.check_card_number(_lines(grouped, size=56)).status == "pass"
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    result = bankcard.check_card_number(_lines(" ".join([wrong[:6], wrong[6:]]), size=56))
+    assert (result.status, result.value) == ("fail", wrong)
+
+
+def test_card_groups_read_as_separate_boxes_are_joined_in_reading_order():
+    quad = lambda x: np.float32([[x, 0], [x + 90, 0], [x + 90, 30], [x, 30]])  # noqa: E731
+    crop = np.zeros((30, 90, 3), np.uint8)
+    groups = "622202 1234567890123".split()
+    lines = [Line(g, 0.99, quad(120 * i), crop) for i, g in enumerate(groups)]
+    assert [n for n, _ in bankcard.candidates(lines[::-1])] == ["6222021234567890123"]
+    # The card upside down: the boxes lie the other way round and read right to left in the image.
+    flipped = [Line(g, 0.99, quad(-120 * i), crop, np.array([-1.0, 0.0])) for i, g in enumerate(groups)]
+    assert [n for n, _ in bankcard.candidates(flipped)] == ["6222021234567890123"]
+    # The 13-digit group alone is no card number.
+    assert "1234567890123" not in [n for n, _ in bankcard.candidates(lines)]
+    assert bankcard.card_numbers("NO. 4367 4228 0846 9968 174") == ["4367422808469968174"]
+
+
+def test_card_number_only_the_learned_reader_read_is_unsure():
+    payload = "622202123456789012"
+    number = payload + luhn_check_digit(payload)
+    blank = np.full((60, 600, 3), 245, np.uint8)
+    fake = [Line(number, 0.99, np.float32([[0, 0], [600, 0], [600, 60], [0, 60]]), blank)]
+    assert bankcard.check_card_number(fake).status == "unsure"
