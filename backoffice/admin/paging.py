@@ -68,8 +68,8 @@ class Page:
         return max(1, (self.total.n + self.size - 1) // self.size)
 
 
-def page_of(stmt, number: int, size: int = PAGE_SIZE) -> Page:
-    number = max(1, number)
+def page_of(stmt, number: int, size: int | None = None) -> Page:
+    number, size = max(1, number), size or PAGE_SIZE
     rows = db.session.execute(stmt.limit(size).offset((number - 1) * size)).scalars().all()
     count = total(stmt)
     if count.exact is False and len(rows) < size:  # the last page: the estimate was high; now we know

@@ -5,18 +5,19 @@ from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
 
+from ...admin import org_search
 from ...admin.base import SecuredView
+from ...admin.paging import page_of
 from ...admin.exporting import export_response
 from ...extensions import db
-from ...models import Batch, FundingLine, Organisation, PaymentBatch, Programme, RosterBatch
+from ...models import Batch, Disbursement, FundingLine, PaymentBatch, Programme, RosterBatch
 from ...services import payments
 from ...services.exports import Column
-from ...services.scope import scope_clause, subtree_ids
+from ...services.scope import scope_clause
 from .. import exports as review_exports
 from .. import payouts
 from . import may_pay, scoped_get, visible_batches
 
-PAGE_ROWS = 200
 SUMMARY_COLUMNS = [Column("工会", lambda r: r[0]), Column("人数", lambda r: r[1]),
                    Column("金额（元）", lambda r: float(r[2] or 0))]
 
@@ -37,28 +38,32 @@ class PaymentsView(SecuredView):
 
     def _page(self, f):
         org = current_user.org
+        chosen_org = org_search.resolve(request.args.get("org"), f.org_id)
+        f.org_id = chosen_org.id if chosen_org else None
         stmt = payouts.paid(org, f) if f.tab == "paid" else payouts.unpaid(org, f)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
             if f.tab == "paid":
                 return review_exports.paid(stmt, fmt)
             return review_exports.applications(stmt, fmt)
-        total = db.session.scalar(select(db.func.count()).select_from(stmt.order_by(None).subquery()))
-        summary = db.session.execute(payouts.union_summary(org, f)).all()
+        loads = review_exports.PAID_LOADS if f.tab == "paid" else review_exports.APPLICATION_LOADS
+        page = page_of(stmt.options(*loads), request.args.get("page", 1, type=int))
+        # The per-union summary adds up every row of the tab: asked for, not computed on every visit.
+        summary = db.session.execute(payouts.union_summary(org, f)).all() if request.args.get("summary") else None
         return self.render(
-            "review/payments.html", f=f, params=f.as_params(), rows=db.session.execute(stmt.limit(PAGE_ROWS)).scalars(),
-            total=total, summary=summary, summary_total=(sum(r[1] for r in summary), sum(float(r[2] or 0)
-                                                                                         for r in summary)),
+            "review/payments.html", f=f, params=f.as_params(), page=page, chosen_org=chosen_org, summary=summary,
+            summary_total=summary and (sum(r[1] for r in summary), sum(float(r[2] or 0) for r in summary)),
             batches_out=self._payment_batches(), batches=visible_batches(), lines=self._lines(), can_pay=may_pay(current_user),
             programmes=db.session.execute(select(Programme).order_by(Programme.id)).scalars().all(),
-            roster_batches=db.session.execute(select(RosterBatch).order_by(RosterBatch.id.desc())).scalars().all(),
-            orgs=db.session.execute(select(Organisation).where(Organisation.id.in_(subtree_ids(org.path)))
-                                    .order_by(Organisation.path)).scalars().all())
+            roster_batches=db.session.execute(select(RosterBatch).order_by(RosterBatch.id.desc())).scalars().all())
 
     @staticmethod
     def _payment_batches():
-        return db.session.execute(select(PaymentBatch).where(scope_clause(PaymentBatch, current_user.org.path))
-                                  .order_by(PaymentBatch.id.desc())).scalars().all()
+        batches = db.session.execute(select(PaymentBatch).where(scope_clause(PaymentBatch, current_user.org.path))
+                                     .order_by(PaymentBatch.id.desc())).scalars().all()
+        people = dict(db.session.execute(select(Disbursement.payment_batch_id, db.func.count()).where(
+            Disbursement.payment_batch_id.in_([b.id for b in batches])).group_by(Disbursement.payment_batch_id)).all())
+        return [(b, people.get(b.id, 0)) for b in batches]
 
     @staticmethod
     def _lines():
