@@ -38,8 +38,8 @@ class AppealsView(SecuredView):
         if fmt in ("csv", "xlsx"):
             return review_exports.appeals(stmt, fmt)
         mine = request.args.get("mine", "1")
-        page = page_of(stmt.options(joinedload(Appeal.application).joinedload(Application.applicant),
-                                    joinedload(Appeal.to_org)), request.args.get("page", 1, type=int))
+        page = page_of(stmt, request.args.get("page", 1, type=int),
+                       loads=(joinedload(Appeal.application).joinedload(Application.applicant), joinedload(Appeal.to_org)))
         return self.render("review/appeals.html", page=page, now=utcnow(), status=status, q=q, mine=mine,
                            args={"status": status, "q": q, "mine": mine})
 

@@ -4,13 +4,14 @@ from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...admin import org_search
 from ...admin.base import SecuredView
 from ...admin.paging import page_of
 from ...admin.exporting import export_response
 from ...extensions import db
-from ...models import Batch, Disbursement, FundingLine, PaymentBatch, Programme, RosterBatch
+from ...models import Application, Batch, FundingLine, PaymentBatch, Programme, RosterBatch, RosterEntry
 from ...services import payments
 from ...services.exports import Column
 from ...services.scope import scope_clause
@@ -46,8 +47,9 @@ class PaymentsView(SecuredView):
             if f.tab == "paid":
                 return review_exports.paid(stmt, fmt)
             return review_exports.applications(stmt, fmt)
-        loads = review_exports.PAID_LOADS if f.tab == "paid" else review_exports.APPLICATION_LOADS
-        page = page_of(stmt.options(*loads), request.args.get("page", 1, type=int))
+        loads = review_exports.PAID_LOADS if f.tab == "paid" else review_exports.APPLICATION_LOADS + (
+            joinedload(Application.roster_entry).joinedload(RosterEntry.roster_batch),)
+        page = page_of(stmt, request.args.get("page", 1, type=int), loads=loads)
         # The per-union summary adds up every row of the tab: asked for, not computed on every visit.
         summary = db.session.execute(payouts.union_summary(org, f)).all() if request.args.get("summary") else None
         return self.render(
@@ -59,11 +61,8 @@ class PaymentsView(SecuredView):
 
     @staticmethod
     def _payment_batches():
-        batches = db.session.execute(select(PaymentBatch).where(scope_clause(PaymentBatch, current_user.org.path))
-                                     .order_by(PaymentBatch.id.desc())).scalars().all()
-        people = dict(db.session.execute(select(Disbursement.payment_batch_id, db.func.count()).where(
-            Disbursement.payment_batch_id.in_([b.id for b in batches])).group_by(Disbursement.payment_batch_id)).all())
-        return [(b, people.get(b.id, 0)) for b in batches]
+        return db.session.execute(select(PaymentBatch).where(scope_clause(PaymentBatch, current_user.org.path))
+                                  .order_by(PaymentBatch.id.desc())).scalars().all()
 
     @staticmethod
     def _lines():
