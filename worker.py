@@ -50,18 +50,11 @@ def start_sweeper(app, interval: float) -> threading.Thread:
 
     def loop():
         from backoffice.extensions import db
-        from backoffice.services import tally
-        from backoffice.services.notifications import sweep as sweep_notifications
-        from backoffice.verification.sweeper import sweep_stuck
+        from backoffice.services import housekeeping
         while True:
             with app.app_context():
                 try:
-                    sweep_stuck()
-                    sweep_notifications()
-                    tally.fold()
-                except Exception:
-                    log.exception("sweep failed")
-                    db.session.rollback()
+                    housekeeping.sweep()
                 finally:
                     db.session.remove()
             if stop.wait(interval):

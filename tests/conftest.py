@@ -217,7 +217,7 @@ def redis_app(tmp_path, redis_conn, unique_name, request):
 
     def make(**overrides):
         settings = dict(REDIS_URL=REDIS_URL, VERIFY_INLINE=False, VERIFY_QUEUE_NAME=unique_name,
-                        VERIFY_JOB_PREFIX=unique_name, BULK_QUEUE_NAME=f"{unique_name}-bulk")
+                        VERIFY_JOB_PREFIX=unique_name, BULK_QUEUE_NAME=f"{unique_name}-bulk", CACHE_PREFIX=unique_name)
         if pg_url and "SQLALCHEMY_DATABASE_URI" not in overrides:
             settings["SQLALCHEMY_DATABASE_URI"] = pg_url
         app = make_app(tmp_path, **(settings | overrides))

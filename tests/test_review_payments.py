@@ -130,3 +130,22 @@ def test_bad_result_file_is_a_message_not_a_crash(app, orgs, login_as):
                follow_redirects=True)
     assert r.status_code == 200 and "无法读取该文件" in r.text
     assert db.session.get(PaymentBatch, pb.id).disbursements[0].status == PaymentStatus.PENDING
+
+
+def test_the_unpaid_tab_pages_and_sums_per_union_when_asked(app, orgs, login_as, monkeypatch):
+    from backoffice.admin import paging
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    batch = make_batch(orgs)
+    *_, third = approved(orgs, batch, 3)
+    third.org_id = orgs["HZ-PORT"].id
+    db.session.commit()
+    c = app.test_client()
+    login_as("GZ", c=c)
+    page = c.get("/admin/payments/?tab=unpaid").text
+    assert "共 <strong>3</strong> 人" in page and "第 1 / 2 页" in page and "显示汇总" in page
+    assert "广州港集团有限公司工会</td><td class=\"text-right\">1" not in page  # not summed unless asked
+    summed = c.get("/admin/payments/?tab=unpaid&summary=1").text
+    assert '广州地铁集团有限公司工会</td><td class="text-right">2</td><td class="text-right">3000.00' in summed
+    assert '<td>合计</td><td class="text-right">3</td><td class="text-right">4500.00' in summed
+    narrowed = c.get(f"/admin/payments/?tab=unpaid&org=HZ-PORT").text
+    assert "共 <strong>1</strong> 人" in narrowed  # the union typed by its code

@@ -99,6 +99,7 @@ class PaymentBatch(db.Model):
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="locked")
     total_amount: Mapped[float] = mapped_column(Numeric(12, 2), nullable=False, default=0)
+    people: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")  # rows, as locked
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id"))
     exported_at: Mapped[datetime | None] = mapped_column(DateTime)
     results_imported_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -120,7 +121,7 @@ class Disbursement(db.Model):
     bank_card: Mapped[str | None] = mapped_column(String(30), info={"pii": "card"})
     status: Mapped[PaymentStatus] = enum_column(PaymentStatus, nullable=False, default=PaymentStatus.PENDING)
     failure_reason: Mapped[str | None] = mapped_column(Text)
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # 已发放 is read newest first
     created_at: Mapped[datetime] = created_at()
 
     payment_batch: Mapped[PaymentBatch] = relationship(back_populates="disbursements")

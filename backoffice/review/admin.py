@@ -81,8 +81,8 @@ class ReviewQueueView(SecuredView):
         f = review_queue.QueueFilter.from_args(request.args)
         chosen_org = org_search.resolve(request.args.get("org"), f.org_id)
         f.org_id = chosen_org.id if chosen_org else None
-        stmt = review_queue.build(current_user.org, f).options(*review_exports.APPLICATION_LOADS)
-        page = page_of(stmt, request.args.get("page", 1, type=int), PAGE_SIZE)
+        stmt = review_queue.build(current_user.org, f)
+        page = page_of(stmt, request.args.get("page", 1, type=int), PAGE_SIZE, loads=review_exports.APPLICATION_LOADS)
         return self.render("review/queue.html", page=page, f=f, params=f.as_params(), batches=self._batches(),
                            chosen_org=chosen_org, states=STATE_LABELS, flag_badges=flag_badges, chain_name=self._level_name,
                            flag_choices=flag_choices())

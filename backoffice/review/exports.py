@@ -74,7 +74,7 @@ TRANSFER_COLUMNS = [
 # per row and relation: a 100k-row export is minutes shorter).
 APPLICATION_LOADS = (joinedload(Application.applicant), joinedload(Application.org),
                 joinedload(Application.reviewing_org), joinedload(Application.batch).joinedload(Batch.programme))
-_PAID = (joinedload(Disbursement.application).joinedload(Application.applicant),
+PAID_LOADS = (joinedload(Disbursement.application).joinedload(Application.applicant),
          joinedload(Disbursement.application).joinedload(Application.org),
          joinedload(Disbursement.application).joinedload(Application.batch).joinedload(Batch.programme),
          joinedload(Disbursement.application).joinedload(Application.roster_entry).joinedload(RosterEntry.roster_batch),
@@ -90,7 +90,7 @@ def applications(stmt, fmt):
 
 
 def paid(stmt, fmt):
-    return export_response("已发放名单", fmt, PAID_COLUMNS, stmt.options(*_PAID), unmask=wants_unmasked(), what="paid")
+    return export_response("已发放名单", fmt, PAID_COLUMNS, stmt.options(*PAID_LOADS), unmask=wants_unmasked(), what="paid")
 
 
 def appeals(stmt, fmt):

@@ -61,18 +61,21 @@ def _between(stmt, column, start: str, end: str):
 
 
 def _common(stmt, org, f: PayoutFilter):
-    stmt = stmt.join(Applicant, Applicant.id == Application.applicant_id).join(
-        Batch, Batch.id == Application.batch_id).join(Organisation, Organisation.id == Application.org_id).where(
-        scope_clause(Application, org.path))
+    # Tables are joined only for the filters that read them: the plain lists then walk one index in order.
+    stmt = stmt.where(scope_clause(Application, org.path))
     if f.programme_id:
-        stmt = stmt.where(Batch.programme_id == f.programme_id)
+        stmt = stmt.where(Application.batch_id.in_(select(Batch.id).where(Batch.programme_id == f.programme_id)))
     if f.q:
-        stmt = stmt.where(person_matches(f.q, Applicant.name, Applicant.id_number))
-    if f.unit:
-        stmt = stmt.where(Organisation.name.contains(f.unit))
-    if f.org_id:
-        sub = select(Organisation.path).where(Organisation.id == f.org_id).scalar_subquery()
-        stmt = stmt.where(Organisation.path.startswith(sub))
+        stmt = stmt.join(Applicant, Applicant.id == Application.applicant_id).where(
+            person_matches(f.q, Applicant.name, Applicant.id_number))
+    if f.unit or f.org_id:
+        units = select(Organisation.id)
+        if f.unit:
+            units = units.where(Organisation.name.contains(f.unit))
+        if f.org_id:
+            sub = select(Organisation.path).where(Organisation.id == f.org_id).scalar_subquery()
+            units = units.where(Organisation.path.startswith(sub))
+        stmt = stmt.where(Application.org_id.in_(units))
     if f.roster_batch_id or f.roster_from or f.roster_to:
         stmt = stmt.join(RosterEntry, RosterEntry.id == Application.roster_entry_id).join(
             RosterBatch, RosterBatch.id == RosterEntry.roster_batch_id)
@@ -88,7 +91,7 @@ def unpaid(org, f: PayoutFilter):
     paid = exists().where(Disbursement.application_id == Application.id, Disbursement.funding_line_id.is_(None),
                           Disbursement.status == PaymentStatus.PAID)
     stmt = _common(select(Application), org, f).where(Application.state.in_(UNPAID_STATES), ~paid)
-    return stmt.order_by(Application.quota_rank, Application.id)
+    return stmt.order_by(Application.id)
 
 
 def paid(org, f: PayoutFilter):
@@ -106,7 +109,8 @@ def union_summary(org, f: PayoutFilter):
     else:
         base = unpaid(org, f).order_by(None)
         amount = func.sum(func.coalesce(Application.amount, Batch.amount))
-    stmt = base.with_only_columns(Organisation.name, func.count(Application.id.distinct()), amount) \
+    stmt = base.join(Organisation, Organisation.id == Application.org_id).join(Batch, Batch.id == Application.batch_id) \
+        .with_only_columns(Organisation.name, func.count(Application.id.distinct()), amount) \
         .group_by(Organisation.id, Organisation.name).order_by(Organisation.name)
     return stmt
 

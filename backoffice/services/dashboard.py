@@ -63,33 +63,76 @@ def _batches(org: Organisation) -> list[dict]:
 
 
 LEVEL_WINDOW_DAYS = 365  # the time each level takes, over the last year's decisions: today's practice, not 2016's
+LEVELS_TTL = 900         # seconds a computed answer is kept (Redis): the worker refreshes the big subtrees sooner
+LEVEL_NAMES = {0: "市总工会", 1: "区（产业）工会"}  # deeper: 基层工会
 
 
 def _median_days_per_level(org: Organisation) -> list[dict]:
-    """Days from reaching a level to that level's decision, from the 审核记录 of the subtree's applications."""
+    """Median days from reaching a level (基层 / 区 / 市) to that level's decision, over the last year of the
+    subtree's review history; kept in Redis for LEVELS_TTL, since a whole city's history takes a while to read."""
+    import json
+
+    from flask import current_app
+    redis, key = current_app.extensions.get("xuebu_redis"), levels_key(org.id)
+    if redis is not None:
+        try:
+            cached = redis.get(key)
+            if cached:
+                return json.loads(cached)
+        except Exception:  # noqa: BLE001  Redis down: compute it here
+            redis = None
+    levels = level_waits(org)
+    if redis is not None:
+        try:
+            redis.set(key, json.dumps(levels, ensure_ascii=False), ex=LEVELS_TTL)
+        except Exception:  # noqa: BLE001
+            pass
+    return levels
+
+
+def levels_key(org_id: int) -> str:
+    from flask import current_app
+    return f"{current_app.config.get('CACHE_PREFIX', 'xuebu')}:dashboard:levels:{org_id}"
+
+
+def level_waits(org: Organisation) -> list[dict]:
     from datetime import timedelta
+    from statistics import median
 
     from ..domain.enums import ReviewDecision as D
     from ..models import ReviewAction
     from ..models.base import utcnow
     since = utcnow() - timedelta(days=LEVEL_WINDOW_DAYS)
-    arrived = func.lag(ReviewAction.at, type_=ReviewAction.at.type).over(partition_by=ReviewAction.application_id,
-                                             order_by=(ReviewAction.at, ReviewAction.id))
+    arrived = func.lag(ReviewAction.at, type_=ReviewAction.at.type).over(
+        partition_by=ReviewAction.application_id, order_by=(ReviewAction.at, ReviewAction.id))
     steps = (select(ReviewAction.org_id, ReviewAction.decision, ReviewAction.at, arrived.label("arrived"))
              .join(Application, Application.id == ReviewAction.application_id)
              .where(Application.org_id.in_(subtree_ids(org.path)),
                     Application.submitted_at >= since - timedelta(days=LEVEL_WINDOW_DAYS))).subquery()
-    decided = [steps.c.decision.in_((D.APPROVE, D.RETURN, D.REFUSE)), steps.c.arrived.is_not(None),
-               steps.c.org_id.is_not(None), steps.c.at >= since]
-    rows = db.session.execute(select(steps.c.org_id, steps.c.at, steps.c.arrived).where(*decided)).all()
+    rows = db.session.execute(
+        select(Organisation.depth, steps.c.at, steps.c.arrived).join(Organisation, Organisation.id == steps.c.org_id)
+        .where(steps.c.decision.in_((D.APPROVE, D.RETURN, D.REFUSE)), steps.c.arrived.is_not(None),
+               steps.c.at >= since)).all()
     waits: dict[int, list[float]] = {}
-    for org_id, at, start in rows:
-        waits.setdefault(org_id, []).append((at - start).total_seconds() / 86400)
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_(list(waits) or [0]))).all())
-    from statistics import median
-    return sorted(({"org": names.get(k, str(k)), "median_days": round(median(v), 2), "n": len(v)}
-                   for k, v in waits.items()), key=lambda r: r["org"])
+    for depth, at, start in rows:
+        waits.setdefault(min(depth, 2), []).append((at - start).total_seconds() / 86400)
+    return [{"org": LEVEL_NAMES.get(depth, "基层工会"), "median_days": round(median(v), 2), "n": len(v)}
+            for depth, v in sorted(waits.items())]
+
+
+def refresh_level_waits() -> int:
+    """The worker keeps the city's and the districts' answers warm (their histories are the long ones)."""
+    import json
+
+    from flask import current_app
+    redis = current_app.extensions.get("xuebu_redis")
+    if redis is None:
+        return 0
+    orgs = db.session.execute(select(Organisation).where(Organisation.depth <= 1,
+                                                         Organisation.status == OrgStatus.ACTIVE)).scalars().all()
+    for org in orgs:
+        redis.set(levels_key(org.id), json.dumps(level_waits(org), ensure_ascii=False), ex=LEVELS_TTL)
+    return len(orgs)
 
 
 def _flag_rate(org: Organisation) -> dict:

@@ -94,7 +94,7 @@ def create_batch(batch: Batch, admin, funding_line: FundingLine | None = None, n
         pb.disbursements.append(Disbursement(application_id=a.id, funding_line_id=pb.funding_line_id,
                                              amount=amount or a.amount or batch.amount,
                                              bank_card=rules.normalise_card(a.applicant.bank_card)))
-    pb.total_amount = sum(d.amount for d in pb.disbursements)
+    pb.total_amount, pb.people = sum(d.amount for d in pb.disbursements), len(apps)
     db.session.flush()
     audit.record("payment_batch_created", actor=admin, target=pb, detail={"rows": len(apps)})
     db.session.commit()

@@ -3,8 +3,10 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...admin.base import SecuredView
+from ...admin.paging import page_of
 from ...domain.enums import AppealStatus
 from ...extensions import db
 from ...models import Appeal, Applicant, Application
@@ -35,9 +37,11 @@ class AppealsView(SecuredView):
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
             return review_exports.appeals(stmt, fmt)
-        rows = db.session.execute(stmt).scalars().all()
-        return self.render("review/appeals.html", rows=rows, now=utcnow(), status=status, q=q,
-                           mine=request.args.get("mine", "1"))
+        mine = request.args.get("mine", "1")
+        page = page_of(stmt, request.args.get("page", 1, type=int),
+                       loads=(joinedload(Appeal.application).joinedload(Application.applicant), joinedload(Appeal.to_org)))
+        return self.render("review/appeals.html", page=page, now=utcnow(), status=status, q=q, mine=mine,
+                           args={"status": status, "q": q, "mine": mine})
 
     @expose("/<int:appeal_id>", methods=["GET", "POST"])
     def detail(self, appeal_id):

@@ -4,20 +4,22 @@ from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from ...admin import org_search
 from ...admin.base import SecuredView
+from ...admin.paging import page_of
 from ...admin.exporting import export_response
 from ...extensions import db
-from ...models import FundingLine, Organisation, PaymentBatch, RosterBatch
+from ...models import Application, FundingLine, PaymentBatch, RosterBatch, RosterEntry
 from ...services import payments
 from ...services.exports import Column
-from ...services.scope import scope_clause, subtree_ids
+from ...services.scope import scope_clause
 from ...services.scope import scoped_get as scoped_row
 from .. import exports as review_exports
 from .. import payouts
 from . import may_pay, scoped_get, visible_batch, visible_batches, visible_programmes
 
-PAGE_ROWS = 200
 SUMMARY_COLUMNS = [Column("工会", lambda r: r[0]), Column("人数", lambda r: r[1]),
                    Column("金额（元）", lambda r: float(r[2] or 0))]
 
@@ -38,25 +40,27 @@ class PaymentsView(SecuredView):
 
     def _page(self, f):
         org = current_user.org
+        chosen_org = org_search.resolve(request.args.get("org"), f.org_id)
+        f.org_id = chosen_org.id if chosen_org else None
         stmt = payouts.paid(org, f) if f.tab == "paid" else payouts.unpaid(org, f)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
             if f.tab == "paid":
                 return review_exports.paid(stmt, fmt)
             return review_exports.applications(stmt, fmt)
-        total = db.session.scalar(select(db.func.count()).select_from(stmt.order_by(None).subquery()))
-        summary = db.session.execute(payouts.union_summary(org, f)).all()
+        loads = review_exports.PAID_LOADS if f.tab == "paid" else review_exports.APPLICATION_LOADS + (
+            joinedload(Application.roster_entry).joinedload(RosterEntry.roster_batch),)
+        page = page_of(stmt, request.args.get("page", 1, type=int), loads=loads)
+        # The per-union summary adds up every row of the tab: asked for, not computed on every visit.
+        summary = db.session.execute(payouts.union_summary(org, f)).all() if request.args.get("summary") else None
         return self.render(
-            "review/payments.html", f=f, params=f.as_params(), rows=db.session.execute(stmt.limit(PAGE_ROWS)).scalars(),
-            total=total, summary=summary, summary_total=(sum(r[1] for r in summary), sum(float(r[2] or 0)
-                                                                                         for r in summary)),
+            "review/payments.html", f=f, params=f.as_params(), page=page, chosen_org=chosen_org, summary=summary,
+            summary_total=summary and (sum(r[1] for r in summary), sum(float(r[2] or 0) for r in summary)),
             batches_out=self._payment_batches(), batches=visible_batches(), lines=self._lines(), can_pay=may_pay(current_user),
             programmes=visible_programmes(),
             roster_batches=db.session.execute(select(RosterBatch).where(
                 scope_clause(RosterBatch, org.path) | RosterBatch.org_id.in_(org.ancestor_ids()))
-                .order_by(RosterBatch.id.desc())).scalars().all(),
-            orgs=db.session.execute(select(Organisation).where(Organisation.id.in_(subtree_ids(org.path)))
-                                    .order_by(Organisation.path)).scalars().all())
+                .order_by(RosterBatch.id.desc())).scalars().all())
 
     @staticmethod
     def _payment_batches():

@@ -37,8 +37,8 @@ class TransfersView(SecuredView):
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
             return review_exports.transfers(stmt, fmt)
-        page = page_of(stmt.options(joinedload(Transfer.applicant), joinedload(Transfer.from_org),
-                                    joinedload(Transfer.to_org)), request.args.get("page", 1, type=int))
+        page = page_of(stmt, request.args.get("page", 1, type=int),
+                       loads=(joinedload(Transfer.applicant), joinedload(Transfer.from_org), joinedload(Transfer.to_org)))
         return self.render("review/transfers.html", page=page, batches=visible_batches(), batch_id=batch_id,
                            status=status, q=q, statuses=TRANSFER_STATUS_LABELS,
                            args={"batch_id": batch_id or "", "status": status, "q": q},
