@@ -7,7 +7,7 @@ from support import make_app
 
 from backoffice.extensions import db as _db
 
-BEFORE = "39b73902162a"  # the revision before permissions were rows
+BEFORE = "3f65d45d81e0"  # the revision before permissions were rows
 ORGS = [(1, None, "/1/", 0, "GZ", "city"), (2, 1, "/1/2/", 1, "YX", "district"),
         (4, 2, "/1/2/4/", 2, "YX-METRO", "grassroots")]
 USERS = [  # id, org, username, role, can_unmask

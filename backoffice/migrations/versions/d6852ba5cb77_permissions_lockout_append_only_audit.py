@@ -7,7 +7,7 @@ where it came from. Applicants get the failure counter and lock deadline admins 
 append-only: a trigger refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit_event rows.
 
 Revision ID: d6852ba5cb77
-Revises: 39b73902162a
+Revises: 3f65d45d81e0
 Create Date: 2026-12-04 17:42:39.394390
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd6852ba5cb77'
-down_revision = '39b73902162a'
+down_revision = '3f65d45d81e0'
 branch_labels = None
 depends_on = None
 
