@@ -100,3 +100,21 @@ def test_saving_an_unchanged_edit_form_works(app, gz, orgs):
         assert not _errors(resp.text), (view.endpoint, _errors(resp.text))
         checked += 1
     assert checked >= 3, "fewer editable views than expected: the smoke test would check little"
+
+
+def test_a_time_typed_into_a_list_filter_is_beijing_time(app, client, orgs, login_as):
+    """Submitted at 2026-03-01 01:30 UTC is 09:30 in Beijing: 'after 09:00' finds it, 'after 10:00' does not."""
+    from datetime import datetime
+
+    from factories import application
+    a = application(orgs["YX-METRO"])
+    a.submitted_at = datetime(2026, 3, 1, 1, 30)
+    _db.session.commit()
+    login_as("YX")
+    view = next(v for v in _views(app) if v.endpoint == "applications")
+    idx = next(i for i, f in enumerate(view._filters) if getattr(f.column, "name", None) == "submitted_at"
+               and type(f).__name__.endswith("GreaterFilter"))
+    found = client.get(f"/admin/applications/?flt0_{idx}=2026-03-01+09:00:00").text
+    missed = client.get(f"/admin/applications/?flt0_{idx}=2026-03-01+10:00:00").text
+    assert f"/admin/applications/details/?id={a.id}" in found
+    assert f"/admin/applications/details/?id={a.id}" not in missed

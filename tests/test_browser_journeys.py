@@ -227,3 +227,60 @@ def test_clerk_returns_worker_fixes_on_phone_city_publishes_and_pays(app, client
     for watch in (w, pw, cw, pubw):
         assert watch.errors == []
         assert watch.unread == {}
+
+
+def test_enterprise_registers_by_link_on_a_phone_and_is_approved(app, client, orgs, served, browser):
+    allowed = _allowed() | {"shili_admin"}
+
+    # The district makes a registration link at its desk.
+    desk = browser.new_page(viewport={"width": 1440, "height": 900})
+    dw = Watch(desk, allowed)
+    _login(desk, served, "yx_admin", "demo-YX-2021")
+    desk.goto(served + "/admin/invitations/new")
+    dw.check()
+    desk.select_option("select[name=kind]", "enterprise")
+    desk.click("form button[type=submit]")
+    dw.check()
+    link = desk.input_value("#join-url")
+    assert "/join/" in link and desk.locator("img[src*='qr']").count() >= 1  # the QR code to print or send
+
+    # The enterprise opens it on a phone, gets a bad credit code explained, fixes it and registers.
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    pw = Watch(phone, allowed)
+    phone.goto(link.replace("http://localhost", served))
+    pw.check()
+    assert "越秀区总工会" in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off a phone screen
+    values = {"name": "广州示例科技有限公司", "credit_code": "91440300708461136X", "address": "广州市越秀区中山五路 1 号",
+              "contact_name": "陈小明", "contact_mobile": "13800138000", "username": "shili_admin",
+              "password": "Shili-2024-ok", "confirm": "Shili-2024-ok"}
+    for name, value in values.items():
+        phone.fill(f"[name={name}]", value)
+    phone.select_option("select[name=kind]", "enterprise")
+    phone.click("form button[type=submit]")
+    pw.check()
+    assert "统一社会信用代码" in phone.locator("#join-errors").inner_text()  # the check digit is wrong
+    phone.fill("[name=credit_code]", "91440300708461136T")
+    phone.fill("[name=password]", values["password"])
+    phone.fill("[name=confirm]", values["confirm"])
+    phone.click("form button[type=submit]")
+    pw.check()
+    assert "待审核" in phone.content() and "/join/status/" in phone.url
+    pw.shot("join-status-390")
+    status_url = phone.url
+
+    # The district approves it; the enterprise sees so and logs in to its own console.
+    desk.goto(served + "/admin/join_requests/")
+    dw.check()
+    assert "广州示例科技有限公司" in desk.content()
+    desk.click("form[action*='/approve'] button")
+    dw.check()
+    phone.goto(status_url)
+    pw.check()
+    assert "已通过" in phone.content()
+    _login(phone, served, "shili_admin", "Shili-2024-ok")
+    pw.check()
+    assert "广州示例科技有限公司" in phone.content()
+    for watch in (dw, pw):
+        assert watch.errors == []
+        assert watch.unread == {}

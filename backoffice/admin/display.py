@@ -7,7 +7,7 @@ from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.model import filters
 from markupsafe import Markup
 
-from ..domain.clock import beijing
+from ..domain.clock import beijing, from_beijing
 from ..domain.enums import ENUM_LABELS
 from ..domain.labels import DETAIL_KEYS, DETAIL_VALUES
 
@@ -50,8 +50,20 @@ TYPE_FORMATTERS = {
 }
 
 
+class _TypedInBeijing:
+    """A time typed into a list filter is Beijing time; the stored times are UTC."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return [from_beijing(v) for v in cleaned] if isinstance(cleaned, list) else from_beijing(cleaned)
+
+
 class ChineseFilterConverter(FilterConverter):
-    """Enum filters offer the Chinese labels (the stored values stay the option values)."""
+    """Enum filters offer the Chinese labels (the stored values stay the option values); time filters read what
+    is typed as Beijing time."""
+    datetime_filters = tuple(f if not hasattr(f, "clean") or f.__name__ == "FilterEmpty"
+                             else type(f"Beijing{f.__name__}", (_TypedInBeijing, f), {})
+                             for f in FilterConverter.datetime_filters)
 
     @filters.convert("enum")
     def conv_enum(self, column, name, options=None, **kwargs):

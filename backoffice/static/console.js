@@ -88,3 +88,25 @@
     });
   });
 })();
+
+/* File inputs speak Chinese whatever the browser's language: the native control (which says "Choose File" in an
+   English browser) is hidden behind a 选择文件 button and the chosen file's name. */
+(function () {
+  'use strict';
+  document.querySelectorAll('input[type=file]').forEach(function (input, n) {
+    if (!input.id) input.id = 'file-input-' + n;
+    input.classList.add('file-picker-native');
+    var button = document.createElement('label');
+    button.setAttribute('for', input.id);
+    button.className = 'btn btn-outline-primary btn-sm mr-2 mb-1 file-picker-button';
+    button.textContent = '选择文件';
+    var name = document.createElement('span');
+    name.className = 'file-picker-name small text-muted mr-2';
+    name.textContent = '未选择文件';
+    input.insertAdjacentElement('afterend', name);
+    input.insertAdjacentElement('afterend', button);
+    input.addEventListener('change', function () {
+      name.textContent = input.files && input.files.length ? input.files[0].name : '未选择文件';
+    });
+  });
+})();
