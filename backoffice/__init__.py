@@ -24,6 +24,8 @@ def create_app(config=None) -> Flask:
     register_template_helpers(app)
     register_errorhandlers(app)
     register_commands(app)
+    from .security import install as install_security_headers
+    install_security_headers(app)
     return app
 
 

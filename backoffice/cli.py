@@ -6,6 +6,10 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from .domain.permissions import Permission
+
+PERMISSION_NAMES = [p.value for p in Permission]
+
 
 def _create_app():
     from . import create_app
@@ -18,7 +22,7 @@ def main():
 
 
 def register(app) -> None:
-    for command in (seed_demo, create_admin_cmd):
+    for command in (seed_demo, create_admin_cmd, grant_permission_cmd, revoke_permission_cmd):
         app.cli.add_command(command)
     from .intake import cli as intake
     from .notifications import cli as notifications
@@ -50,8 +54,10 @@ def seed_demo(showcase):
 @click.option("--username", required=True)
 @click.option("--password", required=True)
 @click.option("--role", type=click.Choice(["admin", "reviewer"]), default="admin", show_default=True)
+@click.option("--grant", "grants", multiple=True, type=click.Choice(PERMISSION_NAMES),
+              help="a permission beyond the role's defaults (repeatable), e.g. --grant unmask")
 @with_appcontext
-def create_admin_cmd(org_code, username, password, role):
+def create_admin_cmd(org_code, username, password, role, grants):
     """Create an admin or reviewer account for an organisation."""
     from .domain.auth import password_problems
     from .extensions import db
@@ -65,8 +71,53 @@ def create_admin_cmd(org_code, username, password, role):
     problems = password_problems(password, username)
     if problems:
         raise click.ClickException("；".join(problems))
-    user = accounts.create_admin(org, username, password, role)
-    db.session.flush()
+    from .services import permissions
+    user = accounts.create_admin(org, username, password, role, via="cli")
     audit.record("admin_user_created", actor_type="system", org_id=org.id, target=user, detail={"via": "cli"})
+    try:
+        for name in grants:
+            permissions.grant(None, user, name, via="cli")
+    except permissions.PermissionDenied as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"已创建 {role} 账号 {username}（{org.name}）")
+    click.echo(f"已创建 {role} 账号 {username}（{org.name}），权限：{_permission_list(user)}")
+
+
+def _permission_list(user) -> str:
+    from .domain.permissions import label
+    return "、".join(label(p) for p in sorted(user.permissions)) or "无"
+
+
+def _change_permission(username, permission, grant: bool):
+    """The operator's own grants and revokes (the root of every chain of grants), audited as the system's."""
+    from .extensions import db
+    from .models import AdminUser
+    from .services import permissions
+    user = db.session.execute(db.select(AdminUser).filter_by(username=username)).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"找不到用户名 {username}")
+    try:
+        changed = (permissions.grant if grant else permissions.revoke)(None, user, permission, via="cli")
+    except permissions.PermissionDenied as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(("已修改" if changed else "未变化") + f"：{username} 的权限为 {_permission_list(user)}")
+
+
+@click.command("grant-permission")
+@click.option("--username", required=True)
+@click.option("--permission", required=True, type=click.Choice(PERMISSION_NAMES))
+@with_appcontext
+def grant_permission_cmd(username, permission):
+    """Give an account a permission (unmask, manage_accounts, publish_notice, create_payment_batch)."""
+    _change_permission(username, permission, True)
+
+
+@click.command("revoke-permission")
+@click.option("--username", required=True)
+@click.option("--permission", required=True, type=click.Choice(PERMISSION_NAMES))
+@with_appcontext
+def revoke_permission_cmd(username, permission):
+    """Take a permission away from an account."""
+    _change_permission(username, permission, False)

@@ -61,7 +61,10 @@ def _ensure_org(code, name, parent_code, kind, username, password) -> Organisati
         parent = orgs.find_by_code(parent_code) if parent_code else None
         org = orgs.create_org(parent, code=code, name=name, kind=kind)
     if not db.session.execute(db.select(accounts.AdminUser).filter_by(username=username)).scalar_one_or_none():
-        accounts.create_admin(org, username, password, "admin", display_name=f"{name}管理员")
+        user = accounts.create_admin(org, username, password, "admin", display_name=f"{name}管理员", via="seed-demo")
+        if parent_code is None:  # the demo city may see full values (and hand that on), to show how it works
+            from .services import permissions
+            permissions.grant(None, user, permissions.Permission.UNMASK, via="seed-demo")
     db.session.flush()
     return org
 

@@ -145,3 +145,16 @@ def png_bytes(size=(64, 48), color="white") -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, color).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def admin(username: str) -> AdminUser:
+    return db.session.execute(db.select(AdminUser).filter_by(username=username)).scalar_one()
+
+
+def grant(user_or_username, *permissions) -> AdminUser:
+    """Give an account permissions as the operator would (`xuebu grant-permission`); the caller commits."""
+    from backoffice.services import permissions as service
+    user = admin(user_or_username) if isinstance(user_or_username, str) else user_or_username
+    for permission in permissions:
+        service.grant(None, user, permission, via="cli")
+    return user

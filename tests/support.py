@@ -128,3 +128,11 @@ def unreadable(text: str, allowed: set[str] = frozenset()) -> list[str]:
         if word not in PLAIN_WORDS and word not in allowed:
             found.append(word)
     return found
+
+
+def logout(client):
+    """Log out as a person does: the confirmation page's POST with its CSRF token (a GET only asks)."""
+    page = client.get("/logout")
+    if page.status_code != 200:  # not logged in: nothing to do
+        return page
+    return client.post("/logout", data={"csrf_token": csrf_token(page.text)})

@@ -159,3 +159,122 @@ def test_in_scope_delete_works_so_the_refusals_above_mean_something(app, orgs, w
                 client.post(f"{ep}/action/", data={"action": "delete", "rowid": pk, "csrf_token": token})
             _db.session.expire_all()
             assert _db.session.get(view.model, pk) is None, f"{view.endpoint}: in-scope {how} did not delete"
+
+
+# ---- custom console pages: every /admin/ URL that names a record --------------------------------------------
+
+from backoffice.models import (  # noqa: E402
+    Appeal, Application, AuditEvent, Document, Invitation, Organisation, PaymentBatch, PublicNotice, ReviewJob,
+    Transfer,
+)
+
+# endpoint → (the model its id names, whether an in-subtree GET must open with 200)
+CUSTOM = {
+    "review_queue.detail": (Application, True), "review_queue.decide": (Application, False),
+    "review_queue.document_file": (Document, False), "review_queue.rotate": (Document, False),
+    "review_queue.job": (ReviewJob, True), "review_queue.job_progress": (ReviewJob, True),
+    "export_jobs.job": ("export_job", True), "export_jobs.download": ("export_job", False),
+    "review_notices.withdraw": (PublicNotice, False), "review_payments.cancel": (PaymentBatch, False),
+    "review_appeals.detail": (Appeal, True), "review_transfers.decide": (Transfer, False),
+    "review_payments.detail": (PaymentBatch, True), "review_payments.bank_file": (PaymentBatch, False),
+    "review_payments.results": (PaymentBatch, False),
+    "verification.application": (Application, True), "verification.evidence": (Document, False),
+    "suborgs.detail": (Organisation, True), "suborgs.add_account": (Organisation, False),
+    "suborgs.disable": (Organisation, False), "suborgs.enable": (Organisation, False),
+    "suborgs.move": (Organisation, False), "suborgs.reset_password": (AdminUser, False),
+    "invitations.share": (Invitation, False), "invitations.revoke": (Invitation, False),
+    "invitations.reissue": (Invitation, False),
+    "join_requests.approve": (Organisation, False), "join_requests.reject": (Organisation, False),
+}
+FILLERS = {"<verb>": "approve", "<check>": "full"}
+
+
+def _custom_rules(app):
+    """Every /admin/ rule that takes a record id and is not a flask-admin model view's own (those are above)."""
+    model_endpoints = {v.endpoint for v in _model_views(app)}
+    return [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin/") and "<int:" in r.rule
+            and r.endpoint.split(".")[0] not in model_endpoints]
+
+
+def test_every_custom_record_url_is_in_the_matrix(app):
+    missing = sorted({r.endpoint for r in _custom_rules(app)} - set(CUSTOM))
+    assert not missing, f"add these endpoints to CUSTOM so their out-of-subtree records are checked: {missing}"
+
+
+def _custom_world(orgs):
+    records = {}
+    for model in {m for m, _ in CUSTOM.values()}:
+        for owner in OWNER_ORGS:
+            if model is ReviewJob:
+                records[(model, owner)] = _add_job(orgs[owner])
+            elif model == "export_job":  # an export of the org's (only) demo admin
+                records[(model, owner)] = _add_job(orgs[owner], kind="export", status="running",
+                                                   admin_id=orgs[owner].admins[0].id)
+            else:
+                records[(model, owner)] = make(model, orgs[owner])
+    _db.session.commit()
+    return records
+
+
+def _add_job(org, kind="bulk_approve", status="done", admin_id=None):
+    job = ReviewJob(kind=kind, org_id=org.id, status=status, admin_id=admin_id, params={"title": "导出", "fmt": "csv"})
+    _db.session.add(job)
+    _db.session.flush()
+    return job
+
+
+def _custom_visible(record, model, user_org, owner_org) -> bool:
+    if model is ReviewJob or model == "export_job":  # a job is its own org's (an export its admin's), not a parent's
+        return owner_org.id == user_org.id
+    return _visible(record, model, user_org)
+
+
+def _url(rule, pk) -> str:
+    import re
+    url = re.sub(r"<int:[a-z_]+>", str(pk), rule.rule)
+    for placeholder, value in FILLERS.items():
+        url = url.replace(placeholder, value)
+    return url
+
+
+@pytest.mark.parametrize("user_code", USERS)
+def test_custom_pages_never_reach_a_record_outside_the_subtree(app, orgs, login_as, user_code):
+    records = _custom_world(orgs)
+    client = app.test_client()
+    login_as(user_code, c=client)
+    token = csrf_token(client.get("/logout").text)
+    checked = opened = 0
+    for rule in _custom_rules(app):
+        model, opens = CUSTOM[rule.endpoint]
+        method = "GET" if "GET" in rule.methods else "POST"
+        for owner in OWNER_ORGS:
+            record = records[(model, owner)]
+            url = _url(rule, _pk(record))
+            resp = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            label = f"{user_code}→{owner} {method} {url}"
+            if not _custom_visible(record, model, orgs[user_code], orgs[owner]):
+                # Not found; or, for a page this admin's level is not offered at all, sent back to the home page.
+                refused = resp.status_code == 404 or (resp.status_code == 302 and
+                                                      resp.headers["Location"].rstrip("/").endswith("/admin"))
+                assert refused, f"{label}: a record outside the subtree answered {resp.status_code}"
+                checked += 1
+            elif opens and method == "GET":
+                assert resp.status_code == 200, f"{label}: an own-subtree page should open"
+                opened += 1
+    assert checked >= (8 if user_code == "GZ" else 50) and opened > 5  # GZ sees all but other orgs' jobs
+
+
+def test_audit_details_of_another_district_are_not_found(app, orgs, login_as):
+    """The issue's example: yx_admin opening an HZ event (hzport_admin's refusal text) by its id."""
+    from backoffice.services import audit
+    hz = _db.session.execute(_db.select(AdminUser).filter_by(username="hzport_admin")).scalar_one()
+    event = audit.record("application_refused", actor=hz, detail={"reason": "海珠港的拒绝理由"})
+    _db.session.commit()
+    client = app.test_client()
+    login_as("YX", c=client)
+    resp = client.get(f"/admin/audit/details/?id={event.id}")
+    assert resp.status_code == 302 and "海珠港的拒绝理由" not in client.get(resp.headers["Location"]).text
+    assert "海珠港的拒绝理由" not in client.get("/admin/audit/export/csv/").get_data(as_text=True)
+    login_as("HZ", c=client)
+    assert "海珠港的拒绝理由" in client.get(f"/admin/audit/details/?id={event.id}").text
+    assert _db.session.get(AuditEvent, event.id) is not None

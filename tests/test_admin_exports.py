@@ -2,8 +2,8 @@
 import csv
 import io
 
-from backoffice.models import AdminUser, AuditEvent
-from factories import make
+from backoffice.models import AuditEvent
+from factories import grant, make
 from backoffice.models import RosterEntry
 
 
@@ -32,8 +32,7 @@ def test_export_masks_id_numbers_and_neutralises_formulas(client, orgs, login_as
 
 def test_unmask_permission_shows_full_values_and_is_audited(client, orgs, login_as, db):
     entry = _roster_row(orgs, db, name="李四")
-    user = db.session.execute(db.select(AdminUser).filter_by(username="yx_admin")).scalar_one()
-    user.can_unmask = True
+    grant("yx_admin", "unmask")
     db.session.commit()
     login_as("YX")
     masked = client.get("/admin/roster/export/csv/").get_data(as_text=True)

@@ -2,7 +2,7 @@
 from backoffice.domain.enums import OrgStatus
 from backoffice.models import AdminUser
 
-from support import csrf_token
+from support import csrf_token, logout
 
 
 def test_login_then_console(client, orgs, login_as):
@@ -42,7 +42,7 @@ def test_session_replay_after_logout_fails(app, client, orgs, login_as):
     login_as("YX")
     cookie = client.get_cookie("session").value
     assert client.get("/admin/applications/").status_code == 200
-    client.get("/logout")
+    logout(client)
     replay = app.test_client()
     replay.set_cookie("session", cookie)
     r = replay.get("/admin/applications/")

@@ -50,6 +50,16 @@ def browser():
         b.close()
 
 
+def _until(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until `expression` is true in the page. page.evaluate goes over the DevTools protocol; wait_for_function
+    would compile the text inside the page, which the Content-Security-Policy (no 'unsafe-eval') refuses."""
+    import time
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true within {timeout} s: {expression}"
+        page.wait_for_timeout(50)
+
+
 class Watch:
     """Follows every page a browser tab shows: no 5xx, and nothing a person could not read."""
 
@@ -125,12 +135,12 @@ def test_clerk_returns_worker_fixes_on_phone_city_publishes_and_pays(app, client
     viewer = clerk.locator(".doc-viewer img").first
     box = clerk.locator(".doc-viewer").first.bounding_box()
     assert box["width"] > 600 and box["height"] > 350  # the document is large enough to read
-    clerk.wait_for_function("document.querySelector('.doc-viewer img').style.width !== ''")  # fitted on load
+    _until(clerk, "document.querySelector('.doc-viewer img').style.width !== ''")  # fitted on load
     clerk.locator("[data-zoom='1']").first.click()
     clerk.locator("[data-zoom='1']").first.click()
     assert clerk.locator(".zoom-level").first.inner_text() == "156%"
     clerk.locator(".rotate-form button").nth(1).click()  # a quarter turn refits: the whole page stays visible
-    clerk.wait_for_function("document.querySelector('.doc-viewer img').style.transform.includes('rotate(90deg)')")
+    _until(clerk, "document.querySelector('.doc-viewer img').style.transform.includes('rotate(90deg)')")
     clerk.wait_for_timeout(400)  # the transform's short transition
     img = viewer.bounding_box()
     frame = clerk.locator(".doc-viewer").first.bounding_box()

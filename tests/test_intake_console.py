@@ -1,7 +1,7 @@
 """Console screens: the GZ-style programme list, batch form with document kinds, funding lines, roster upload."""
 import io
 
-from support import csrf_token
+from support import csrf_token, logout
 from test_intake_world import draft, id_number, make_batch, worker
 
 from backoffice.domain.enums import ApplicationState as S
@@ -94,6 +94,6 @@ def test_roster_upload_page_imports_and_offers_the_report(client, orgs, login_as
     assert db.session.execute(db.select(RosterEntry)).scalar_one().name == "张三"
     report = client.get(r.json["report_url"])
     assert report.status_code == 200 and report.data[:2] == b"PK"
-    client.get("/logout")
+    logout(client)
     login_as("HZ")
     assert client.get(r.json["report_url"]).status_code in (302, 404)  # someone else's report

@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from support import csrf_token
+from support import csrf_token, logout
 
 from backoffice.domain.enums import OrgKind, OrgStatus
 from backoffice.models import AdminUser, AuditEvent, Organisation
@@ -30,9 +30,9 @@ def test_pending_and_disabled_orgs_cannot_log_in_and_approval_enables(client, or
     assert client.post(f"/admin/join_requests/{pending.id}/approve",
                        data={"csrf_token": token_of(client)}).status_code == 302
     assert pending.status == OrgStatus.ACTIVE and pending.decided_at is not None
-    client.get("/logout")
+    logout(client)
     assert login_as("hznew_admin", "Hznew-2024-ok").status_code == 302
-    client.get("/logout")
+    logout(client)
     pending.status = OrgStatus.DISABLED
     db.session.commit()
     assert "已停用" in login_as("hznew_admin", "Hznew-2024-ok").text
@@ -123,7 +123,7 @@ def test_city_moves_an_org_and_others_cannot(client, orgs, login_as, db):
     r = client.post(f"/admin/suborgs/{orgs['YX-METRO'].id}/move",
                     data={"csrf_token": token_of(client), "new_parent_id": orgs["HZ"].id}, follow_redirects=True)
     assert "只有市总工会" in r.text and orgs["YX-METRO"].parent_id == orgs["YX"].id
-    client.get("/logout")
+    logout(client)
     login_as("GZ")
     client.post(f"/admin/suborgs/{orgs['YX-METRO'].id}/move",
                 data={"csrf_token": token_of(client), "new_parent_id": orgs["HZ"].id})
@@ -147,7 +147,7 @@ def test_detail_page_offers_moves_only_to_the_city(client, orgs, login_as):
     login_as("GZ")
     page = client.get(f"/admin/suborgs/{orgs['YX-METRO'].id}/").text
     assert "调整上级单位为" in page and "停用该单位" in page and "yxmetro_admin" in page
-    client.get("/logout")
+    logout(client)
     login_as("YX")
     page = client.get(f"/admin/suborgs/{orgs['YX-METRO'].id}/").text
     assert "调整上级单位为" not in page and "停用该单位" in page

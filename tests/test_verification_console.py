@@ -1,6 +1,6 @@
 """The console side of verification: flag icons, the flag filter, scoped evidence, pages, requeue, CLI."""
 import pytest
-from support import csrf_token
+from support import csrf_token, logout
 from test_verification_helpers import (
     make_application,
     seeded_document,
@@ -56,7 +56,7 @@ def test_evidence_is_scoped_to_the_admins_subtree(client, login_as, verified):
     login_as("YX")
     assert client.get(f"/admin/verification/evidence/{verified.id}/full.png").status_code == 404
     assert client.get(f"/admin/verification/application/{verified.application_id}").status_code == 404
-    client.get("/logout")
+    logout(client)
     login_as("HZ")
     crop = client.get(f"/admin/verification/evidence/{verified.id}/photo_present.png")
     assert crop.status_code == 200 and crop.mimetype == "image/png" and crop.data.startswith(b"\x89PNG")

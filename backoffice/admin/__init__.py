@@ -31,4 +31,6 @@ def init_admin(app: Flask) -> Admin:
     admin.add_link(MenuLink(name="修改密码", url="/account/password", category="我的账号"))
     admin.add_link(MenuLink(name="退出登录", url="/logout", category="我的账号"))
     app.context_processor(lambda: {"state_labels": STATE_LABELS, "role_labels": ROLE_LABELS})
+    from .disclosure import install as install_disclosure
+    install_disclosure(app)
     return admin

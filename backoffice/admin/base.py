@@ -1,5 +1,6 @@
 """The one secured base for every console view: login required, rows scoped to the admin's subtree."""
 from functools import partial
+from urllib.parse import urlencode
 
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
@@ -12,8 +13,12 @@ from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 
 from ..domain.enums import AdminRole
+from ..domain.masking import shown
+from ..domain.redirects import local_target
+from ..models.base import pii_kind
 from ..services.exports import Column
 from ..services.scope import scope_clause
+from .disclosure import SCREEN_KINDS, screen_unmasked
 from .display import TYPE_FORMATTERS, ChineseFilterConverter
 from . import paging
 from .exporting import export_response, wants_unmasked
@@ -40,6 +45,17 @@ class SecuredMixin:
             flash("您没有权限访问该页面。", "danger")
             return redirect(url_for("admin.index"))
         return _login_redirect()
+
+    def _handle_view(self, name, **kwargs):
+        """flask-admin carries a return address in `url=` on its edit, details, delete and action pages and sends
+        the browser there afterwards; it passes only this site's own console paths (domain.redirects), so a link
+        someone else made cannot lead a logged-in admin off the site."""
+        if any(local_target(u, "/admin/") is None for u in request.values.getlist("url")):
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != "url"]
+            if request.method != "GET":  # nothing is saved: the same page again, without the address
+                flash("链接中的返回地址无效，没有保存任何更改，请重新操作。", "danger")
+            return redirect(request.path + ("?" + urlencode(args) if args else ""), 303)
+        return super()._handle_view(name, **kwargs)
 
 
 class SecuredView(SecuredMixin, BaseView):
@@ -72,15 +88,18 @@ class ScopedModelView(SecuredMixin, ModelView):
                                    "failed_logins", "verification_alive_at", "verification_queued_at",
                                    "verification_started_at", "invitation_id", "path", "released_slots")
 
-    # Export columns holding personal data → masker name in domain.masking.MASKERS.
-    pii_columns = {"id_number": "id_number", "mobile": "mobile", "bank_card": "card", "contact_mobile": "mobile",
-                   "contact_name": "name"}
+    # Columns holding personal data are found from the model (info={"pii": kind}, models.base.pii_kind); a view
+    # adds here only what the model cannot say (a computed column, or a function of the row).
+    pii_columns: dict = {}
     # Exports read the stored values (made plain by services.exports), not the list's HTML formatters; a view
     # gives a formatter here only for a column the model does not hold.
     column_formatters_export: dict = {}
 
+    def pii_kind(self, name: str):
+        return self.pii_columns.get(name) or pii_kind(self.model, name)
+
     def exports_personal_data(self) -> bool:
-        return any(name in self.pii_columns for name, _ in self._export_columns)
+        return any(self.pii_kind(name) for name, _ in self._export_columns)
 
     def _export_csv(self, return_url):
         return self._export("csv")
@@ -89,7 +108,7 @@ class ScopedModelView(SecuredMixin, ModelView):
         return self._export(export_type)
 
     def _export(self, fmt):
-        columns = [Column(str(label), partial(self._export_cell, name), self.pii_columns.get(name))
+        columns = [Column(str(label), partial(self._export_cell, name), self.pii_kind(name))
                    for name, label in self._export_columns]
         total, stmt = self._export_statement()
         return export_response(str(self.name), fmt, columns, stmt, unmask=wants_unmasked(), what=str(self.name),
@@ -113,6 +132,16 @@ class ScopedModelView(SecuredMixin, ModelView):
         except AttributeError:  # a computed column: the list's own formatter, as text
             value = self.get_list_value(None, model, name)
             return value.striptags() if isinstance(value, Markup) else value
+
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        """Lists and details show ID, card and mobile numbers masked (domain.masking), full only on a page the
+        admin may and did ask to unmask (admin.disclosure); names stay readable on screens."""
+        kind = self.pii_kind(name)
+        if kind in SCREEN_KINDS and name not in column_formatters and context is not None:
+            value = rec_getattr(model, name, None)
+            if value not in (None, ""):  # an empty one is shown as the console shows any empty value
+                return shown(kind, value, screen_unmasked())
+        return super()._get_list_value(context, model, name, column_formatters, column_type_formatters)
 
     def scope(self):
         return scope_clause(self.model, current_user.org.path)

@@ -8,19 +8,18 @@ from sqlalchemy import or_, select
 from ..domain.enums import OrgStatus
 from ..extensions import db
 from ..models import Organisation
-from ..services.scope import scope_clause
+from ..services.scope import scope_clause, transfer_destinations_clause
 from .base import SecuredView
 
 SUGGESTIONS = 20
-UNIT_DEPTH = 2  # grassroots unions and enterprises sit two levels below the city
 
 
 def matching(q: str, *, units_anywhere: bool = False):
     """Organisations whose code starts with, or whose name contains, `q`: in the admin's subtree, or (for a
     transfer's destination) any active unit in the city."""
     stmt = select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
-    if units_anywhere:
-        stmt = stmt.where(Organisation.depth >= UNIT_DEPTH)
+    if units_anywhere:  # the scoping table's rule: working unit unions whose whole chain is active
+        stmt = stmt.where(transfer_destinations_clause())
     else:
         stmt = stmt.where(scope_clause(Organisation, current_user.org.path))
     q = q.strip()

@@ -5,7 +5,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from wtforms import PasswordField
 
 from ..domain.auth import password_problems
-from ..domain.masking import mask_id_number
+from ..domain.masking import shown
 from ..domain.enums import (
     DOCUMENT_KIND_LABELS, ORG_KIND_LABELS, ORG_STATUS_LABELS, STATE_LABELS, AdminRole,
 )
@@ -14,6 +14,8 @@ from ..models import Application, AuditEvent
 from ..services import accounts, audit
 from ..verification import ui as verification_ui
 from ..verification.actions import ApplicationRequeueMixin, DocumentRequeueMixin
+from .accounts import AccountPermissionsMixin, permission_field, permission_labels
+from .disclosure import pii
 from .base import ScopedModelView
 from .display import human
 
@@ -23,8 +25,8 @@ def _label(mapping):
 
 
 def _mask_id(v, c, m, p):
-    value = getattr(m, p) or ""
-    return value if getattr(current_user, "can_unmask", False) else mask_id_number(value)
+    from .disclosure import screen_unmasked
+    return shown("id_number", getattr(m, p) or "", screen_unmasked())
 
 
 def _blank_to_none(value):
@@ -92,20 +94,32 @@ class OrganisationView(ScopedModelView):
     admin_only = True
 
 
-class AdminUserView(ScopedModelView):
-    column_list = ("username", "display_name", "org", "role", "active", "last_login_at", "created_at")
+class AdminUserView(AccountPermissionsMixin, ScopedModelView):
+    """管理员账号: accounts of my subtree; who may do what is changed only through services.permissions."""
+    column_list = ("username", "display_name", "org", "role", "active", "permissions", "last_login_at",
+                   "created_at")
     column_searchable_list = ("username", "display_name")
     column_filters = ("role", "active")
-    column_labels = COMMON_LABELS | {"new_password": "新密码"}
-    column_formatters = {"role": _label({AdminRole.ADMIN: "管理员", AdminRole.REVIEWER: "审核员"})}
-    form_columns = ("org", "username", "display_name", "role", "active", "can_unmask", "new_password")
-    form_extra_fields = {"new_password": PasswordField("新密码", description="留空则不修改；新账号必填")}
+    column_labels = COMMON_LABELS | {"new_password": "新密码", "permissions": "权限", "grants": "权限",
+                                     "must_change_password": "须修改密码", "locked_until": "锁定至"}
+    column_formatters = {"role": _label({AdminRole.ADMIN: "管理员", AdminRole.REVIEWER: "审核员"}),
+                         "permissions": lambda v, c, m, p: permission_labels(m)}
+    column_formatters_export = {"permissions": lambda v, c, m, p: permission_labels(m)}
+    form_columns = ("org", "username", "display_name", "role", "active", "grants", "new_password")
+    form_extra_fields = {"new_password": PasswordField("新密码", description="留空则不修改；新账号必填"),
+                         "grants": permission_field()}
     column_exclude_list = ("password_hash",)
+    # Never the password hash or session internals; the permissions and their history follow the table.
+    column_details_list = ("username", "display_name", "org", "role", "active", "permissions", "must_change_password",
+                           "locked_until", "last_login_at", "created_at")
+    details_template = "admin/admin_user_details.html"
     can_delete = False
     admin_only = True
 
     def on_model_change(self, form, model, is_created):
+        actor = current_user._get_current_object()
         new = form.new_password.data
+        self.check_account_change(actor, model, is_created, bool(new))
         if is_created and not new:
             raise ValueError("新账号必须设置密码。")
         if new:
@@ -115,11 +129,12 @@ class AdminUserView(ScopedModelView):
             accounts.set_password(model, new, must_change=True)
         elif not model.active:
             accounts.end_sessions(model)
-        audit.record("admin_user_created" if is_created else "admin_user_changed", actor=current_user,
+        audit.record("admin_user_created" if is_created else "admin_user_changed", actor=actor,
                      target=model, org_id=model.org_id or current_user.org_id)
+        self.apply_permissions(actor, model, form.grants.data or [], is_created)
 
     def handle_view_exception(self, exc):
-        if isinstance(exc, ValueError):
+        if isinstance(exc, ValueError):  # includes services.permissions.PermissionDenied
             from flask import flash
             flash(str(exc), "danger")
             return True
@@ -181,9 +196,13 @@ class AuditEventView(ScopedModelView):
         "action": lambda v, c, m, p: audit_action(m.action),
         "actor_type": lambda v, c, m, p: ACTOR_TYPES.get(m.actor_type, m.actor_type),
         "target_type": lambda v, c, m, p: TARGET_TYPES.get(m.target_type, m.target_type or ""),
-        "detail": lambda v, c, m, p: human(m.detail),
+        "detail": lambda v, c, m, p: pii(human(m.detail), "text"),
     }
-    column_formatters_export = column_formatters
+    column_formatters_export = column_formatters | {"detail": lambda v, c, m, p: human(m.detail)}
+    # An applicant's (or a member of the public's) name is personal data in files; usernames of staff are not.
+    # The details may quote a number someone typed: masked like every other free text.
+    pii_columns = {"actor_name": lambda event: None if event.actor_type in ("admin", "system") else "name",
+                   "detail": "text"}
     column_default_sort = ("at", True)
     can_create = False
     can_edit = False

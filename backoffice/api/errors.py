@@ -4,6 +4,8 @@ from flask import jsonify
 DETAILS = {
     "unauthorized": "A valid bearer token is required.",
     "invalid_credentials": "ID number or password is wrong.",
+    "account_locked": "Too many wrong passwords in a row: the account is locked for a while; try again after "
+                      "retry_after seconds.",
     "invalid_json": "The request body must be a JSON object.",
     "invalid_input": "Some fields are missing or invalid.",
     "already_registered": "This ID number is already registered.",

@@ -119,7 +119,9 @@ PATHS = {
         "summary": "Log in with ID number and password; returns a bearer token", "security": [],
         "requestBody": _body({"type": "object", "required": ["id_number", "password"], "properties": {
             "id_number": {"type": "string"}, "password": {"type": "string"}}}),
-        "responses": {"200": _json(_ref("Token")), **_errors(400, 401)}}},
+        "description": "Five wrong passwords in a row lock the account for 15 minutes: 429 with error "
+                       "account_locked, retry_after (seconds) and a Retry-After header.",
+        "responses": {"200": _json(_ref("Token")), **_errors(400, 401, 429)}}},
     "/api/v1/batches": {"get": {
         "summary": "Batches open (or about to open) for applications; with a token, eligibility and reasons",
         "security": [{}, {"bearer": []}],

@@ -114,9 +114,14 @@ def register_applicant():
 @limiter.limit("30 per minute")
 def login():
     body = _json_body()
-    applicant = accounts.authenticate(str(body.get("id_number") or ""), str(body.get("password") or ""))
-    if applicant is None:
-        return error("invalid_credentials", 401, message="身份证号或密码错误。")
+    result = accounts.authenticate(str(body.get("id_number") or ""), str(body.get("password") or ""),
+                                   ip=request.remote_addr)
+    if result.error == "account_locked":
+        body, status = error("account_locked", 429, message=result.message, retry_after=result.retry_after)
+        return body, status, {"Retry-After": str(result.retry_after)}
+    if result.applicant is None:
+        return error("invalid_credentials", 401, message=result.message)
+    applicant = result.applicant
     token = accounts.issue_token(applicant.id, applicant.token_version)
     return jsonify(token=token, token_type="bearer", expires_in=accounts.TOKEN_MAX_AGE,
                    applicant=_applicant_json(applicant))

@@ -29,6 +29,11 @@ def login():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    """Only a POST (with its CSRF token) logs out; a GET, from a link or from another site's <img>, only asks."""
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return render_template("auth/logout.html")
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         accounts.end_sessions(user)

@@ -1,6 +1,7 @@
 """Bank card numbers as applicants type them: the Luhn check digit and the masked display (pure)."""
 from verifier.checksums import luhn_check_digit, luhn_valid as luhn_ok  # noqa: F401  (one Luhn for the project)
 
+from .masking import mask_card as masked  # noqa: F401  (the one card masker, under its older name here)
 from .payments import card_valid, normalise_card
 
 
@@ -20,9 +21,3 @@ def problem(card: str | None) -> str | None:
     if not luhn_ok(clean):
         return "银行卡号校验不通过，请逐位核对卡面号码。"
     return None
-
-
-def masked(card: str | None) -> str:
-    """6222021234567890123 → **** **** **** 0123: only the last four digits are ever shown."""
-    clean = normalise_card(card)
-    return f"**** **** **** {clean[-4:]}" if len(clean) >= 4 else ""

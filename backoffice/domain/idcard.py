@@ -5,6 +5,8 @@ import datetime as _dt
 
 from verifier.checksums import gb11643_check_char, gb11643_valid
 
+from .masking import mask_id_number  # the one ID masker, re-exported for older imports
+
 __all__ = ["gb11643_check_char", "gb11643_valid", "id_number_problem", "mask_id_number", "normalise_id_number"]
 
 # Full-width digits and X come from Chinese input methods and Excel exports.
@@ -31,9 +33,3 @@ def id_number_problem(id_number: str, today: _dt.date | None = None) -> str | No
             return "身份证号中的出生日期不正确"
         return "身份证号校验位不正确，请核对"
     return None
-
-
-def mask_id_number(id_number: str) -> str:
-    if len(id_number) < 8:
-        return id_number
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]

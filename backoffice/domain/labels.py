@@ -20,6 +20,8 @@ AUDIT_ACTIONS = {
     "transfer_requested": "申请迁移", "programme_created": "新建补助项目", "programme_changed": "修改补助项目",
     "batch_created": "新建申报批次", "batch_changed": "修改申报批次", "fundingline_created": "新建配套补助",
     "fundingline_changed": "修改配套补助", "rosterbatch_created": "新建预报名批次", "rosterbatch_changed": "修改预报名批次",
+    "permission_granted": "授予权限", "permission_revoked": "收回权限", "personal_data_viewed": "查看完整个人信息",
+    "applicant_login_failed": "职工登录失败", "applicant_login_locked": "职工登录被锁定",
 }
 
 ACTOR_TYPES = {"admin": "管理员", "applicant": "职工", "system": "系统", "public": "公众"}
@@ -41,6 +43,7 @@ DETAIL_KEYS = {
     "to_org_id": "迁入单位编号", "to_parent_id": "新上级单位编号", "unmasked": "不脱敏", "upheld": "申诉成立",
     "via": "途径", "kind": "材料类型", "sha256": "文件指纹", "size": "大小（字节）", "replaced": "替换的材料",
     "waitlist": "候补序号", "username": "用户名", "ip": "IP 地址", "flags": "核验提示", "total": "总数",
+    "permission": "权限", "label": "权限名称", "path": "页面",
 }
 
 
@@ -54,5 +57,8 @@ DETAIL_VALUES = {
     "admin_users": "管理员账号", "orgs": "组织机构", "console": "管理后台", "api": "接口", "portal": "职工网页",
     "csv": "CSV", "xlsx": "Excel", "programmes": "补助项目", "batches": "申报批次", "funding_lines": "配套补助",
     "roster_batches": "预报名批次", "invitations": "入网邀请", "suborgs": "下级单位", "union_summary": "各工会发放汇总", "from": "迁出方", "to": "迁入方",
+    "unmask": "可查看完整信息", "manage_accounts": "可管理账号", "publish_notice": "可发布公示",
+    "create_payment_batch": "可创建发放批次", "cli": "命令行", "seed-demo": "演示数据", "migration": "升级迁移",
+    "role_or_org_changed": "角色或单位变更",
     "notifications": "通知记录", "sms": "短信", "email": "邮件", "log": "站内",
 }

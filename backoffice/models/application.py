@@ -13,19 +13,23 @@ class Applicant(db.Model):
     """A worker who applies through the portal or the API."""
     __tablename__ = "applicant"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), nullable=False)
-    id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False)
-    mobile: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(60), nullable=False, info={"pii": "name"})
+    id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False, info={"pii": "id_number"})
+    mobile: Mapped[str] = mapped_column(String(20), nullable=False, info={"pii": "mobile"})
     email: Mapped[str | None] = mapped_column(String(120))  # optional: notices by e-mail besides SMS
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # current unit union
-    bank_card: Mapped[str | None] = mapped_column(String(30))  # where the subsidy is paid; the applicant enters it
+    bank_card: Mapped[str | None] = mapped_column(String(30), info={"pii": "card"})  # where the subsidy is paid; the applicant enters it
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Wrong passwords in a row and the lock they lead to, as for admin accounts (domain.auth).
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = created_at()
 
     org = relationship("Organisation")
     applications: Mapped[list["Application"]] = relationship(back_populates="applicant")
 
+    __pii_str__ = "name"  # str() shows a personal value: exports mask a related applicant as a name
     # Search by name goes from its start (surname first), which this index serves among a million people.
     __table_args__ = (Index("ix_applicant_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}),)
 

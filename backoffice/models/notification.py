@@ -20,7 +20,7 @@ class Notification(db.Model):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
     channel: Mapped[str] = mapped_column(String(10), nullable=False)      # sms | email | log
     subject: Mapped[str] = mapped_column(String(120), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, info={"pii": "text"})  # may quote a number: masked on screens
     params: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)  # an SMS template's short values
     # pending → sent; or failed (retries used up: admins see it and can send again), limited (the worker's
     # daily SMS limit), skipped (no address for the channel, or SMS switched off for the programme)

@@ -23,8 +23,8 @@ class Organisation(db.Model):
     status: Mapped[OrgStatus] = enum_column(OrgStatus, nullable=False, default=OrgStatus.ACTIVE)
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
     address: Mapped[str | None] = mapped_column(String(255))
-    contact_name: Mapped[str | None] = mapped_column(String(60))
-    contact_mobile: Mapped[str | None] = mapped_column(String(20))
+    contact_name: Mapped[str | None] = mapped_column(String(60), info={"pii": "name"})
+    contact_mobile: Mapped[str | None] = mapped_column(String(20), info={"pii": "mobile"})
     # Soft reference (no FK): invitations already point at organisations, and a cycle would need ALTERs.
     invitation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -57,7 +57,6 @@ class AdminUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     role: Mapped[AdminRole] = enum_column(AdminRole, nullable=False, default=AdminRole.ADMIN)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    can_unmask: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     # Bumped on logout, deactivation and password reset: every older session cookie stops working.
@@ -67,9 +66,30 @@ class AdminUser(UserMixin, db.Model):
     created_at: Mapped[datetime] = created_at()
 
     org: Mapped[Organisation] = relationship(back_populates="admins")
+    # Loaded with the account (one query per request): every page asks what the admin may see.
+    permission_rows: Mapped[list["AdminPermission"]] = relationship(
+        back_populates="admin_user", cascade="all, delete-orphan", lazy="selectin",
+        foreign_keys="AdminPermission.admin_user_id")
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def holder(self):
+        """The account as domain.permissions sees it."""
+        from ..domain import permissions as rules
+        return rules.Holder(self.id, self.role, rules.level_of(self.org.kind), self.org.path,
+                            frozenset(r.permission for r in self.permission_rows), bool(self.active))
+
+    @property
+    def permissions(self) -> frozenset:
+        """What this account may use (its rows within its role and level); changed only by services.permissions."""
+        return self.holder.permissions
+
+    @property
+    def can_unmask(self) -> bool:
+        from ..domain.permissions import Permission
+        return Permission.UNMASK in self.permissions
 
     @property
     def is_active(self) -> bool:
@@ -77,6 +97,17 @@ class AdminUser(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class AdminPermission(db.Model):
+    """One permission an admin account holds, and who granted it (None: the system, e.g. the CLI)."""
+    __tablename__ = "admin_permission"
+    admin_user_id: Mapped[int] = mapped_column(ForeignKey("admin_user.id", ondelete="CASCADE"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(40), primary_key=True)  # a domain.permissions.Permission
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = created_at()
+
+    admin_user: Mapped[AdminUser] = relationship(back_populates="permission_rows", foreign_keys=[admin_user_id])
 
 
 class Invitation(db.Model):

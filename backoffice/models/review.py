@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.enums import AppealStatus, PaymentStatus, ReviewDecision, TransferStatus
 from ..extensions import db
+from . import append_only
 from .base import created_at, enum_column
 
 
@@ -117,7 +118,7 @@ class Disbursement(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True, nullable=False)
     funding_line_id: Mapped[int | None] = mapped_column(ForeignKey("funding_line.id"))
     amount: Mapped[float] = mapped_column(Numeric(10, 2), nullable=False)
-    bank_card: Mapped[str | None] = mapped_column(String(30))
+    bank_card: Mapped[str | None] = mapped_column(String(30), info={"pii": "card"})
     status: Mapped[PaymentStatus] = enum_column(PaymentStatus, nullable=False, default=PaymentStatus.PENDING)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # 已发放 is read newest first
@@ -145,6 +146,9 @@ class AuditEvent(db.Model):
 
     __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),
                       Index("ix_audit_event_at", "at"))  # the log is read newest first
+
+
+append_only.install(AuditEvent.__table__)
 
 
 class ReviewJob(db.Model):

@@ -28,8 +28,8 @@ class RosterEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     roster_batch_id: Mapped[int] = mapped_column(ForeignKey("roster_batch.id"), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    name: Mapped[str] = mapped_column(String(60), nullable=False)
-    id_number: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False, info={"pii": "name"})
+    id_number: Mapped[str] = mapped_column(String(18), nullable=False, index=True, info={"pii": "id_number"})
     enrolment_date: Mapped[date] = mapped_column(Date, nullable=False)
     school: Mapped[str | None] = mapped_column(String(120))
     level: Mapped[str | None] = mapped_column(String(30))  # 大专 / 本科 …
@@ -42,6 +42,8 @@ class RosterEntry(db.Model):
 
     __table_args__ = (UniqueConstraint("roster_batch_id", "id_number", name="uq_roster_entry_batch_id_number"),
                       Index("ix_roster_entry_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}))
+
+    __pii_str__ = "name"  # str() shows a personal value: exports mask a related entry as a name
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_number[:6]}…"

@@ -28,7 +28,9 @@ class SubOrgView(SecuredView):
             abort(404)
 
     def _labels(self) -> dict:
-        return {"kind_labels": ORG_KIND_LABELS, "status_labels": ORG_STATUS_LABELS, "role_labels": ROLE_LABELS}
+        from ..admin.accounts import permission_labels
+        return {"kind_labels": ORG_KIND_LABELS, "status_labels": ORG_STATUS_LABELS, "role_labels": ROLE_LABELS,
+                "permission_labels": permission_labels}
 
     @expose("/")
     def index(self):
@@ -110,7 +112,11 @@ class SubOrgView(SecuredView):
         if user is None:
             abort(404)
         self._org(user.org_id)  # 404 outside the subtree (an admin resets their own on the password page)
-        password = suborgs.reset_password(current_user, user, ip=request.remote_addr)
+        try:
+            password = suborgs.reset_password(current_user, user, ip=request.remote_addr)
+        except suborgs.SubOrgError as exc:
+            flash(str(exc), "danger")
+            return redirect(url_for(".detail", org_id=user.org_id))
         return self._show_password(user, password, "密码已重置")
 
     def _show_password(self, user: AdminUser, password: str, title: str):

@@ -114,11 +114,12 @@ def register_page():
 @limiter.limit("30 per minute", methods=["POST"])
 def login():
     if request.method == "POST":
-        applicant = accounts.authenticate(request.form.get("id_number", ""), request.form.get("password", ""))
-        if applicant is not None:
-            _log_in(applicant)
+        result = accounts.authenticate(request.form.get("id_number", ""), request.form.get("password", ""),
+                                       ip=request.remote_addr)
+        if result.applicant is not None:
+            _log_in(result.applicant)
             return redirect(local_target(request.args.get("next"), "/portal/") or url_for("portal.index"))
-        flash("身份证号或密码错误。", "danger")
+        flash(result.message, "danger")
     return render_template("portal/login.html")
 
 

@@ -15,7 +15,7 @@ from ..domain.enums import (
     DocumentKind,
     ReviewDecision,
 )
-from ..domain.masking import mask_card, mask_id_number
+from ..admin.disclosure import pii
 from ..domain.redirects import local_target
 from ..extensions import db
 from ..models import Application, Batch, Document, ReviewJob
@@ -45,9 +45,10 @@ def flag_badges(application) -> Markup:
                               for f in (application.flags or [])))
 
 
-def _unless_unmask(masker):
-    """Reviewers compare masked values (mismatches are highlighted server-side); unmask holders see all."""
-    return (lambda v: v) if current_user.can_unmask else masker
+def _shown_as(kind):
+    """Reviewers compare masked values (mismatches are highlighted server-side); full values only on a page an
+    admin holding the permission asked to unmask (audited), through the one masking rule."""
+    return lambda value: pii(value, kind)
 
 
 def _flag_label(flag: str) -> str:
@@ -115,7 +116,7 @@ class ReviewQueueView(SecuredView):
             labels=DECISION_LABELS, kinds=DOCUMENT_KIND_LABELS, return_reasons=rules.RETURN_REASONS,
             refuse_reasons=rules.REFUSE_REASONS, flag_badges=flag_badges, states=STATE_LABELS,
             all_kinds=list(DocumentKind), next_url=local_target(request.args.get("next"), "/admin/") or "",
-            mask_id=_unless_unmask(mask_id_number), mask_card=_unless_unmask(mask_card),
+            mask_id=_shown_as("id_number"), mask_card=_shown_as("card"),
             next_id=self._next_id(app_id), union_mismatch=service.union_mismatch(application),
             flag_label=_flag_label)
 

@@ -75,9 +75,15 @@ def set_password(user: AdminUser, password: str, *, must_change: bool = False) -
     end_sessions(user)
 
 
-def create_admin(org: Organisation, username: str, password: str, role="admin", **kw) -> AdminUser:
+def create_admin(org: Organisation, username: str, password: str, role="admin", *, granted_by=None,
+                 via: str | None = None, **kw) -> AdminUser:
+    """A new account with its role's default permissions: those `granted_by` may hand out (None: the system,
+    e.g. the CLI, a registration or the demo seed, limited only by the role and level). The caller commits."""
     from ..domain.enums import AdminRole
+    from . import permissions
     user = AdminUser(org=org, username=username, password_hash=hash_password(password),
                      role=AdminRole(role), **kw)
     db.session.add(user)
+    db.session.flush()  # grants are audited against the account's id
+    permissions.grant_defaults(granted_by, user, via=via)
     return user

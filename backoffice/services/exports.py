@@ -11,7 +11,7 @@ from itertools import chain
 
 from ..domain.clock import beijing
 from ..domain.enums import ENUM_LABELS
-from ..domain.masking import MASKERS, neutralise
+from ..domain.masking import neutralise, shown
 
 CSV_CHUNK_ROWS = 500  # rows per streamed chunk: small enough to start the download at once
 
@@ -20,7 +20,12 @@ CSV_CHUNK_ROWS = 500  # rows per streamed chunk: small enough to start the downl
 class Column:
     header: str
     get: Callable
-    mask: str | None = None  # a key of domain.masking.MASKERS
+    # The kind of personal data in the column (a key of domain.masking.MASKERS), or a function of the row giving
+    # it (a column holding an applicant's name on some rows and a username on others).
+    mask: str | Callable | None = None
+
+    def kind(self, obj) -> str | None:
+        return self.mask(obj) if callable(self.mask) else self.mask
 
 
 def plain(value):
@@ -42,13 +47,7 @@ def plain(value):
 
 
 def cell_values(columns: list[Column], obj, unmask: bool) -> list:
-    out = []
-    for col in columns:
-        value = col.get(obj)
-        if col.mask and not unmask and value not in (None, ""):
-            value = MASKERS[col.mask](str(value))
-        out.append(plain(value))
-    return out
+    return [plain(shown(col.kind(obj), col.get(obj), unmask)) for col in columns]
 
 
 def table(columns: list[Column], objects: Iterable, unmask: bool):

@@ -8,7 +8,8 @@ from ..domain.masking import mask_id_number, mask_name
 from ..extensions import db
 from ..models import Application, Batch, PublicNotice
 from ..models.base import utcnow
-from . import audit
+from ..domain.permissions import Permission
+from . import audit, permissions
 
 SHOWN = (S.APPROVED, S.PAID, S.PAYMENT_FAILED)  # an upheld objection takes a row off the public list
 
@@ -46,6 +47,7 @@ def preview(batch: Batch, admin, first: int = 10) -> dict:
 
 
 def _check_owner(batch: Batch, admin) -> None:
+    permissions.require(admin, Permission.PUBLISH_NOTICE)
     if admin.org_id != batch.programme.org_id:
         raise NoticeError("not_owner", "只有发布项目的单位（市总工会）可以发布公示。")
 

@@ -13,6 +13,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..domain.masking import mask_mobile
+
 log = logging.getLogger("xuebu.notify")
 _PENDING = "xuebu_pending_notices"
 
@@ -22,7 +24,7 @@ class LogNotifier:
 
     def send(self, applicant, subject: str, body: str) -> None:
         log.info("notify applicant=%s mobile=%s subject=%s body=%s", getattr(applicant, "id", None),
-                 _mask(getattr(applicant, "mobile", "") or ""), subject, body)
+                 mask_mobile(getattr(applicant, "mobile", "") or ""), subject, body)
 
 
 class MemoryNotifier:
@@ -34,10 +36,6 @@ class MemoryNotifier:
 
 
 BACKENDS = {"log": LogNotifier, "memory": MemoryNotifier}
-
-
-def _mask(mobile: str) -> str:
-    return mobile[:3] + "****" + mobile[-4:] if len(mobile) >= 7 else mobile
 
 
 def backend():

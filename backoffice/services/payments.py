@@ -10,7 +10,8 @@ from ..domain.enums import ReviewDecision as A
 from ..extensions import db
 from ..models import Appeal, Application, Batch, Disbursement, FundingLine, PaymentBatch
 from ..models.base import utcnow
-from . import audit
+from ..domain.permissions import Permission
+from . import audit, permissions
 from .notice import ended_notice_ids
 from .review import apply, log
 
@@ -58,8 +59,7 @@ def _payable(application: Application, fl_id, line_only: bool) -> bool:
 def preview(batch: Batch, admin, funding_line: FundingLine | None = None, first: int = 10, now=None) -> dict:
     """What creating the batch would lock: count, total and the first rows (cards masked), nothing stored."""
     from ..domain.masking import mask_card
-    if admin.org_id != _paying_org(batch, funding_line):
-        raise PaymentError("not_payer", "只有出资单位可以创建该发放批次。")
+    _check_payer(admin, _paying_org(batch, funding_line))
     apps = candidates(batch, funding_line, now)
     amount = funding_line.amount if funding_line else None
     amounts = [float(amount or a.amount or batch.amount) for a in apps]
@@ -69,12 +69,17 @@ def preview(batch: Batch, admin, funding_line: FundingLine | None = None, first:
                      for n, a in enumerate(apps[:first], start=1)]}
 
 
+def _check_payer(admin, paying_org_id: int) -> None:
+    permissions.require(admin, Permission.CREATE_PAYMENT_BATCH)
+    if admin.org_id != paying_org_id:
+        raise PaymentError("not_payer", "只有出资单位可以创建该发放批次。")
+
+
 def create_batch(batch: Batch, admin, funding_line: FundingLine | None = None, name: str = "",
                  now=None, expected: int | None = None) -> PaymentBatch:
     """A locked snapshot: the rows and amounts are fixed now and never recomputed; `expected` is the count the
     admin confirmed on the preview."""
-    if admin.org_id != _paying_org(batch, funding_line):
-        raise PaymentError("not_payer", "只有出资单位可以创建该发放批次。")
+    _check_payer(admin, _paying_org(batch, funding_line))
     apps = candidates(batch, funding_line, now)
     if not apps:
         raise PaymentError("nothing_to_pay", "当前没有可发放的名单（须公示期满、无未结申诉、银行卡号有效）。")
@@ -98,6 +103,7 @@ def create_batch(batch: Batch, admin, funding_line: FundingLine | None = None, n
 
 def cancel_batch(pb: PaymentBatch, admin, reason: str) -> PaymentBatch:
     """作废 a batch whose bank file was never exported: its rows are released and may be paid in another batch."""
+    permissions.require(admin, Permission.CREATE_PAYMENT_BATCH)
     if admin.org_id != pb.org_id:
         raise PaymentError("not_payer", "只有创建发放批次的单位可以作废。")
     if pb.status != "locked" or pb.exported_at is not None:
@@ -115,16 +121,20 @@ def cancel_batch(pb: PaymentBatch, admin, reason: str) -> PaymentBatch:
 
 
 def bank_rows(pb: PaymentBatch):
-    from ..domain.masking import mask_id_number
+    from ..domain.masking import shown
     source = pb.funding_line.name if pb.funding_line else "市总工会补助"
-    for d in pb.disbursements:
-        yield [d.id, d.application.applicant.name, mask_id_number(d.application.applicant.id_number),
+    for d in pb.disbursements:  # the bank needs the name and the full card; the ID number is not its business
+        yield [d.id, d.application.applicant.name, shown("id_number", d.application.applicant.id_number),
                d.bank_card, float(d.amount), source, "", ""]
 
 
 def export_bank_file(pb: PaymentBatch, admin) -> bytes:
-    """The bank's payment file; the bank fills 状态 (成功/失败) and 失败原因 and sends it back."""
+    """The bank's payment file; the bank fills 状态 (成功/失败) and 失败原因 and sends it back. It carries full
+    card numbers (the bank pays into them), so only the payer's holders of the payment permission get it."""
     from .exports import xlsx_bytes
+    permissions.require(admin, Permission.CREATE_PAYMENT_BATCH)
+    if admin.org_id != pb.org_id:
+        raise PaymentError("not_payer", "只有出资单位可以下载该批次的银行发放文件。")
     data = xlsx_bytes(BANK_HEADERS, bank_rows(pb), sheet="发放名单")
     pb.exported_at = pb.exported_at or utcnow()
     if pb.status == "locked":

@@ -3,7 +3,10 @@
 Each function takes the admin org's materialised path and returns a SQL condition for one model;
 the console, exports and services all use the same table so no screen can drift.
 """
-from sqlalchemy import or_, select
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from ..domain.enums import OrgKind, OrgStatus
 
 from ..models import (
     AdminUser, Appeal, Applicant, Application, AuditEvent, Batch, Disbursement, Document, FundingLine,
@@ -66,3 +69,27 @@ def register_scope(model, fn) -> None:
 def ancestors_batches_clause(org: Organisation):
     """Batches of programmes owned by the org or any of its ancestors (where funding lines attach)."""
     return Batch.programme_id.in_(select(Programme.id).where(Programme.org_id.in_(org.ancestor_ids())))
+
+
+UNIT_KINDS = (OrgKind.GRASSROOTS, OrgKind.ENTERPRISE)
+
+
+def active_chain_clause():
+    """Organisations that are active, as is every ancestor: a disabled district shuts its units too, and a
+    pending or rejected registration is nobody's to see outside its parent's subtree."""
+    up = aliased(Organisation)
+    return ~exists().where(Organisation.path.startswith(up.path), up.status != OrgStatus.ACTIVE)
+
+
+def transfer_destinations_clause():
+    """Where a worker may be moved to: any working unit union of the city (a move crosses districts, so this is
+    not the admin's subtree), never one that is pending, rejected or disabled."""
+    return and_(Organisation.kind.in_(UNIT_KINDS), active_chain_clause())
+
+
+def scoped_get(model, pk, path: str):
+    """The row of `model` with primary key `pk` if it lies in the subtree at `path`, else None."""
+    if pk is None:
+        return None
+    from ..extensions import db
+    return db.session.execute(select(model).where(model.id == pk, scope_clause(model, path))).scalar_one_or_none()

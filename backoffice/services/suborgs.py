@@ -12,7 +12,7 @@ from ..domain.enums import AdminRole, OrgKind, OrgStatus
 from ..extensions import db
 from ..models import AdminUser, Organisation
 from ..models.base import utcnow
-from . import accounts, audit, orgs, tally
+from . import accounts, audit, orgs, permissions, tally
 
 
 class SubOrgError(ValueError):
@@ -25,6 +25,13 @@ def below(actor, org: Organisation | None) -> Organisation:
     if org is None or org.id == own.id or not org.path.startswith(own.path):
         raise SubOrgError("找不到该组织，或它不在您的管辖范围内。")
     return org
+
+
+def _may_manage_accounts(actor, org: Organisation, user: AdminUser | None = None) -> None:
+    try:
+        permissions.require_account_change(actor, org, user)
+    except permissions.PermissionDenied as exc:
+        raise SubOrgError(str(exc)) from None
 
 
 def pending_queue(actor) -> list[Organisation]:
@@ -80,6 +87,7 @@ def one_time_password() -> str:
 def reset_password(actor, user: AdminUser, ip: str | None = None) -> str:
     """A one-time password for a sub-org account, to be changed at the next login; shown once."""
     below(actor, user.org)
+    _may_manage_accounts(actor, user.org, user)
     password = one_time_password()
     accounts.set_password(user, password, must_change=True)
     user.failed_logins, user.locked_until = 0, None
@@ -93,6 +101,7 @@ def add_account(actor, org: Organisation, *, username: str, display_name: str = 
     """A new admin or reviewer for the actor's org or a sub-org, with a one-time password."""
     if org.id != actor.org.id:
         below(actor, org)
+    _may_manage_accounts(actor, org)
     from ..domain.invitations import USERNAME
     username = (username or "").strip()
     if not USERNAME.match(username):
@@ -103,8 +112,7 @@ def add_account(actor, org: Organisation, *, username: str, display_name: str = 
         raise SubOrgError("该用户名已被使用，请换一个。")
     password = one_time_password()
     user = accounts.create_admin(org, username, password, role, display_name=display_name.strip() or None,
-                                 must_change_password=True)
-    db.session.flush()
+                                 must_change_password=True, granted_by=actor)
     audit.record("admin_user_created", actor=actor, org_id=org.id, target=user, ip=ip, detail={"role": role})
     db.session.commit()
     return user, password

@@ -27,7 +27,7 @@ def request_transfer(applicant: Applicant, to_org: Organisation, *, requested_by
         raise TransferError("no_org", "该职工还没有所属工会，无需迁移。")
     if to_org.id == applicant.org_id:
         raise TransferError("same_org", "迁入单位与当前单位相同。")
-    if to_org.status != OrgStatus.ACTIVE:
+    if to_org.status != OrgStatus.ACTIVE or not _destination(to_org):
         raise TransferError("org_inactive", "迁入单位未启用。")
     pending = db.session.execute(select(Transfer).where(Transfer.applicant_id == applicant.id,
                                                         Transfer.status == TransferStatus.PENDING)).first()
@@ -42,6 +42,12 @@ def request_transfer(applicant: Applicant, to_org: Organisation, *, requested_by
                  detail={"to_org_id": to_org.id})
     db.session.commit()
     return t
+
+
+def _destination(org: Organisation) -> bool:
+    from .scope import transfer_destinations_clause
+    return db.session.execute(select(Organisation.id).where(
+        Organisation.id == org.id, transfer_destinations_clause())).first() is not None
 
 
 def sides(transfer: Transfer, admin) -> list[str]:

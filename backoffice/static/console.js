@@ -21,6 +21,39 @@
       document.querySelectorAll(el.getAttribute('data-check-all')).forEach(function (c) { c.checked = el.checked; });
     }
   });
+  // A button asking before its form goes (flask-admin's row delete: templates/admin/model/row_actions.html).
+  document.addEventListener('click', function (ev) {
+    var button = ev.target.closest ? ev.target.closest('button[data-confirm]') : null;
+    if (button && !window.confirm(button.getAttribute('data-confirm'))) ev.preventDefault();
+  }, true);
+  // flask-admin's "with selected" actions (templates/admin/actions.html), without its inline onclick.
+  document.addEventListener('click', function (ev) {
+    var link = ev.target.closest ? ev.target.closest('[data-model-action]') : null;
+    if (!link) return;
+    ev.preventDefault();
+    if (window.modelActions) window.modelActions.execute(link.getAttribute('data-model-action'));
+  });
+  // flask-admin's javascript:void(0) links only open menus: never follow one (the CSP would refuse and say so).
+  document.addEventListener('click', function (ev) {
+    var link = ev.target.closest ? ev.target.closest('a[href^="javascript:"]') : null;
+    if (link) ev.preventDefault();
+  }, true);
+  // An error page's 返回 goes back where the person came from (its href is the fallback).
+  document.addEventListener('click', function (ev) {
+    var link = ev.target.closest ? ev.target.closest('a[data-history-back]') : null;
+    if (link && window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+  });
+  // 退出登录 in the console menu logs out by POST with the page's CSRF token (GET /logout only asks).
+  document.addEventListener('click', function (ev) {
+    var link = ev.target.closest ? ev.target.closest('a[href="/logout"]') : null;
+    var token = document.querySelector('meta[name="csrf-token"]');
+    if (!link || !token) return;
+    ev.preventDefault();
+    var form = document.createElement('form'), input = document.createElement('input');
+    form.method = 'post'; form.action = '/logout';
+    input.type = 'hidden'; input.name = 'csrf_token'; input.value = token.getAttribute('content');
+    form.appendChild(input); document.body.appendChild(form); form.submit();
+  });
   // <div data-reload-after="ms">: a page that follows a running job.
   var reload = document.querySelector('[data-reload-after]');
   if (reload) setTimeout(function () { location.reload(); }, parseInt(reload.getAttribute('data-reload-after'), 10));

@@ -1,10 +1,10 @@
 """What reviewers see of verification: Chinese labels, flag icons, the flag filter and per-document check rows."""
 from flask import url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
-from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import String, cast
 
+from ..admin.disclosure import pii
 from ..domain.enums import DOCUMENT_KIND_LABELS, DocumentKind
 from ..domain.enums import VerificationStatus as VS
 from ..services.verification import FAILED_FLAG, expected_values, latest_result
@@ -31,6 +31,8 @@ VERIFICATION_LABELS = {VS.PENDING: "等待核验", VS.QUEUED: "排队核验中",
                        VS.DONE: "已核验", VS.FAILED: "核验失败"}
 # Checks whose value is compared with the roster (value read vs. value expected).
 COMPARED = {"id_number_match": "id_number", "id_number_valid": "id_number", "name_match": "name"}
+# The kind of personal data each check's value is (domain.masking); the explanations are scrubbed of numbers.
+VALUE_KINDS = {"id_number_match": "id_number", "id_number_valid": "id_number", "card_number_valid": "card"}
 
 
 PRESENCE = {"photo_present", "seal_present"}
@@ -98,12 +100,6 @@ class FlagFilter(BaseSQLAFilter):
         return "包含"
 
 
-def mask(value: str | None) -> str | None:
-    if value is None or getattr(current_user, "can_unmask", False) or len(value) < 8:
-        return value
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
 def document_checks(document) -> dict:
     """Everything the `verification/_document_checks.html` partial shows for one document."""
     result = latest_result(document) if document.verification_status == VS.DONE else None
@@ -125,12 +121,13 @@ def _row(document, check: dict, expected: dict) -> dict:
     status = check.get("status", "unsure")
     field = COMPARED.get(name)
     value, wanted = check.get("value"), expected.get(field) if field else None
-    if field == "id_number":
-        value, wanted = mask(value), mask(wanted)
+    kind = VALUE_KINDS.get(name)
+    value, wanted = pii(value, kind) if kind else value, pii(wanted, field) if field else wanted
     return {
         "name": name, "label": check_label(name), "status": status,
         "status_label": STATUS_LABELS.get(status, status), "css": STATUS_CLASSES.get(status, "secondary"),
-        "value": human_value(name, value), "expected": human_value(name, wanted), "detail": check.get("detail"), "confidence": check.get("confidence"),
+        "value": human_value(name, value), "expected": human_value(name, wanted),
+        "detail": pii(check.get("detail"), "text"), "confidence": check.get("confidence"),
         "evidence_url": url_for("verification.evidence", document_id=document.id, check=name)
         if check.get("box") else None,
     }

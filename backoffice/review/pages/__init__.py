@@ -4,42 +4,55 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...domain.enums import OrgKind
-from ...domain.reach import can_create_payments, can_publish_notices
+from ...domain.permissions import Permission
 from ...extensions import db
 from ...models import Batch, FundingLine
 from ...services.scope import scope_clause
+from ...services.scope import scoped_get as scoped_row
 
 
 def scoped_get(model, pk):
-    row = db.session.execute(select(model).where(
-        model.id == pk, scope_clause(model, current_user.org.path))).scalar_one_or_none()
+    row = scoped_row(model, pk, current_user.org.path)
     if row is None:
         abort(404)
     return row
 
 
-def visible_batches():
+def visible_batches_stmt():
+    """Batches of my subtree's programmes and of my ancestors' (the city's batch is every level's work)."""
     from ...models import Programme
     org = current_user.org
-    return db.session.execute(select(Batch).join(Programme).where(
-        scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids())).order_by(Batch.id.desc())
-    ).scalars().all()
+    return select(Batch).join(Programme).where(
+        scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids()))
 
 
-def _kind_role(user) -> tuple[str, str]:
-    kind = user.org.kind.value if isinstance(user.org.kind, OrgKind) else str(user.org.kind)
-    return kind, getattr(user.role, "value", str(user.role))
+def visible_batches():
+    return db.session.execute(visible_batches_stmt().order_by(Batch.id.desc())).scalars().all()
+
+
+def visible_batch(batch_id):
+    """A batch id from a form, if it is one this admin may see (else None)."""
+    return db.session.execute(visible_batches_stmt().where(Batch.id == (batch_id or 0))).scalar_one_or_none()
+
+
+def visible_programmes():
+    from ...models import Programme
+    return db.session.execute(select(Programme).where(Programme.id.in_(
+        visible_batches_stmt().with_only_columns(Batch.programme_id))).order_by(Programme.id)).scalars().all()
 
 
 def may_publish(user) -> bool:
-    return user.is_authenticated and can_publish_notices(*_kind_role(user))
+    """公示管理 is shown to holders of the permission (domain.permissions); the service checks the programme."""
+    return user.is_authenticated and Permission.PUBLISH_NOTICE in user.permissions
 
 
 def may_pay(user) -> bool:
-    if not user.is_authenticated:
+    """发放管理: holders of the permission at the city, or at a level paying its own matching subsidy."""
+    if not user.is_authenticated or Permission.CREATE_PAYMENT_BATCH not in user.permissions:
         return False
-    owns_line = db.session.execute(select(FundingLine.id).where(FundingLine.org_id == user.org_id)).first()
-    return can_create_payments(*_kind_role(user), owns_funding_line=owns_line is not None)
+    if user.org.kind == OrgKind.CITY:
+        return True
+    return db.session.execute(select(FundingLine.id).where(FundingLine.org_id == user.org_id)).first() is not None
 
 
 def add_after_views(admin) -> None:

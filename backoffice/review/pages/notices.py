@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from ...admin.base import SecuredView
 from ...extensions import db
-from ...models import Batch, PublicNotice
+from ...models import PublicNotice
 from ...models.base import utcnow
 from ...services import notice
 from ...services.scope import scope_clause
-from . import may_publish, scoped_get, visible_batches
+from . import may_publish, scoped_get, visible_batch, visible_batches
 
 
 class NoticesView(SecuredView):
@@ -28,7 +28,7 @@ class NoticesView(SecuredView):
 
     @expose("/preview", methods=["POST"])
     def preview(self):
-        batch = db.session.get(Batch, request.form.get("batch_id", type=int) or 0)
+        batch = visible_batch(request.form.get("batch_id", type=int))
         form = {"batch_id": request.form.get("batch_id", ""), "days": request.form.get("days", 7, type=int),
                 "title": request.form.get("title", "")}
         try:
@@ -42,7 +42,7 @@ class NoticesView(SecuredView):
 
     @expose("/", methods=["POST"])
     def publish(self):
-        batch = db.session.get(Batch, request.form.get("batch_id", type=int) or 0)
+        batch = visible_batch(request.form.get("batch_id", type=int))
         try:
             if batch is None:
                 raise ValueError("请选择批次。")

@@ -11,13 +11,14 @@ from ...admin.base import SecuredView
 from ...admin.paging import page_of
 from ...admin.exporting import export_response
 from ...extensions import db
-from ...models import Application, Batch, FundingLine, PaymentBatch, Programme, RosterBatch, RosterEntry
+from ...models import Application, FundingLine, PaymentBatch, RosterBatch, RosterEntry
 from ...services import payments
 from ...services.exports import Column
 from ...services.scope import scope_clause
+from ...services.scope import scoped_get as scoped_row
 from .. import exports as review_exports
 from .. import payouts
-from . import may_pay, scoped_get, visible_batches
+from . import may_pay, scoped_get, visible_batch, visible_batches, visible_programmes
 
 SUMMARY_COLUMNS = [Column("工会", lambda r: r[0]), Column("人数", lambda r: r[1]),
                    Column("金额（元）", lambda r: float(r[2] or 0))]
@@ -56,8 +57,10 @@ class PaymentsView(SecuredView):
             "review/payments.html", f=f, params=f.as_params(), page=page, chosen_org=chosen_org, summary=summary,
             summary_total=summary and (sum(r[1] for r in summary), sum(float(r[2] or 0) for r in summary)),
             batches_out=self._payment_batches(), batches=visible_batches(), lines=self._lines(), can_pay=may_pay(current_user),
-            programmes=db.session.execute(select(Programme).order_by(Programme.id)).scalars().all(),
-            roster_batches=db.session.execute(select(RosterBatch).order_by(RosterBatch.id.desc())).scalars().all())
+            programmes=visible_programmes(),
+            roster_batches=db.session.execute(select(RosterBatch).where(
+                scope_clause(RosterBatch, org.path) | RosterBatch.org_id.in_(org.ancestor_ids()))
+                .order_by(RosterBatch.id.desc())).scalars().all())
 
     @staticmethod
     def _payment_batches():
@@ -77,9 +80,9 @@ class PaymentsView(SecuredView):
                                what="union_summary")
 
     def _chosen(self):
-        batch = db.session.get(Batch, request.form.get("batch_id", type=int) or 0)
+        batch = visible_batch(request.form.get("batch_id", type=int))
         line_id = request.form.get("funding_line_id", type=int)
-        line = db.session.get(FundingLine, line_id) if line_id else None
+        line = scoped_row(FundingLine, line_id, current_user.org.path) if line_id else None
         if batch is None or (line is not None and line.batch_id != batch.id):
             raise ValueError("请选择批次（配套补助须属于该批次）。")
         return batch, line
@@ -131,7 +134,12 @@ class PaymentsView(SecuredView):
         if pb.status == "cancelled":
             flash("该发放批次已作废。", "danger")
             return redirect(url_for(".detail", pb_id=pb_id))
-        data = payments.export_bank_file(pb, current_user)
+        try:
+            data = payments.export_bank_file(pb, current_user)
+        except ValueError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for(".detail", pb_id=pb_id))
         from urllib.parse import quote
         return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(pb.name)}.xlsx"})
