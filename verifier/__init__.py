@@ -1,15 +1,27 @@
-"""学补 document verifier: checks on uploaded document images with learned text and face models (contract §5)."""
+"""学补 document verifier: checks on uploaded document images with learned text and face models (contract §5).
+
+The pipeline (OpenCV, numpy, OCR and face models) loads on first use (PEP 562), so the pure helpers such as
+`verifier.checksums` can be imported by the back office's domain without pulling any of it in.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from verifier.pipeline import KIND_CHECKS, KINDS, verify_bytes
-
 # Bump whenever a check's logic or thresholds change: the backoffice keys stored results on it.
 CHECKS_VERSION = "2026.12"
 
 __all__ = ["CHECKS_VERSION", "KINDS", "KIND_CHECKS", "verify_bytes", "verify_path", "evidence_crop"]
+_FROM_PIPELINE = ("KINDS", "KIND_CHECKS", "verify_bytes")
+
+
+def __getattr__(name: str):
+    if name in _FROM_PIPELINE:
+        from verifier import pipeline
+        value = getattr(pipeline, name)
+        globals()[name] = value  # later lookups skip this hook (and monkeypatching sees a plain attribute)
+        return value
+    raise AttributeError(f"module 'verifier' has no attribute {name!r}")
 
 
 def verify_path(path: str | Path, kind: str, expected: dict | None = None, today: dt.date | None = None) -> dict:
@@ -18,6 +30,7 @@ def verify_path(path: str | Path, kind: str, expected: dict | None = None, today
         data = Path(path).read_bytes()
     except OSError:
         data = b""
+    from verifier.pipeline import verify_bytes
     return verify_bytes(data, kind, expected, path=str(path), today=today)
 
 

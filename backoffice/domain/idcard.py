@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from verifier.checksums import gb11643_check_char, gb11643_valid
+from verifier.checksums import gb11643_check_char, gb11643_valid, id_birth_date
 
 from .masking import mask_id_number  # the one ID masker, re-exported for older imports
 
@@ -28,7 +28,6 @@ def id_number_problem(id_number: str, today: _dt.date | None = None) -> str | No
     if not gb11643_valid(id_number, today):
         if gb11643_check_char(id_number[:17]) == id_number[17]:
             return "身份证号中的出生日期不正确"
-        from verifier.checksums import id_birth_date
         if id_birth_date(id_number) is None:
             return "身份证号中的出生日期不正确"
         return "身份证号校验位不正确，请核对"

@@ -1,0 +1,44 @@
+"""The domain is plain Python: importing all of it loads no web framework, database layer or image library."""
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import backoffice.domain
+
+HEAVY = ("cv2", "numpy", "flask", "sqlalchemy", "PIL", "onnxruntime", "tesserocr", "werkzeug", "pypdfium2")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def domain_modules() -> list[str]:
+    return ["backoffice.domain"] + [f"backoffice.domain.{m.name}"
+                                    for m in pkgutil.iter_modules(backoffice.domain.__path__)]
+
+
+def loaded_after_importing(modules: list[str]) -> list[str]:
+    """Which heavy packages a fresh interpreter holds after importing `modules` (and nothing else)."""
+    script = ("import importlib, json, sys\n"
+              f"for name in {modules!r}:\n"
+              "    importlib.import_module(name)\n"
+              f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_every_domain_module_is_listed():
+    names = domain_modules()
+    assert {"backoffice.domain.review", "backoffice.domain.idcard", "backoffice.domain.bank_card"} <= set(names)
+
+
+def test_importing_the_whole_domain_loads_no_heavy_dependency():
+    assert loaded_after_importing(domain_modules()) == []
+
+
+def test_verifier_checksums_load_without_the_pipeline():
+    assert loaded_after_importing(["verifier.checksums"]) == []
+
+
+def test_the_check_itself_sees_a_heavy_import():
+    """Guards the guard: importing the pipeline must show up, or the tests above prove nothing."""
+    assert "cv2" in loaded_after_importing(["verifier.pipeline"])
