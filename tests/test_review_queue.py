@@ -79,6 +79,28 @@ def test_bulk_approve_takes_the_whole_filtered_set_and_skips_flagged(app, orgs, 
     assert c2.get(f"/admin/review/job/{job.id}").status_code == 404
 
 
+def test_after_the_review_deadline_the_page_bulk_and_queue_all_refuse(app, orgs, login_as):
+    batch = make_batch(orgs)
+    late = submitted(orgs, batch, rank=1)
+    open_one = submitted(orgs, make_batch(orgs, name="第二批"), rank=1)
+    batch.review_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    c = app.test_client()
+    login_as("YX-METRO", c=c)
+    page = c.get(f"/admin/review/app/{late.id}").text
+    assert "本批次的审核期已结束，不能再审核。" in page and 'id="approve-form"' not in page
+    assert 'id="approve-form"' in c.get(f"/admin/review/app/{open_one.id}").text
+    queue = c.get("/admin/review/?mine=1").text
+    assert f'app/{late.id}?' in queue and f'app/{open_one.id}?' in queue
+    row_of = lambda a: queue[queue.index(f"#{a.id}<"):].split("</tr>")[0]
+    assert ">查看</a>" in row_of(late) and ">审核</a>" in row_of(open_one)
+    post_form(c, "/admin/review/bulk", {"mine": "1"})
+    job = db.session.execute(db.select(ReviewJob)).scalar_one()
+    assert [row["id"] for row in job.results] == [open_one.id]
+    db.session.expire_all()
+    assert late.reviewing_org_id == orgs["YX-METRO"].id and open_one.reviewing_org_id == orgs["YX"].id
+
+
 def test_queue_filters_and_scope(app, orgs, login_as):
     batch = make_batch(orgs)
     mine = submitted(orgs, batch, rank=1, flags=["name_match"])

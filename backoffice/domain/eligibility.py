@@ -9,6 +9,24 @@ from .enums import DOCUMENT_KIND_LABELS, ApplicationState, DocumentKind, OnceRul
 # States in which an application counts as a claim: it holds or waits for money, or already got it.
 ACTIVE_STATES = frozenset({ApplicationState.WAITLISTED, ApplicationState.IN_REVIEW, ApplicationState.RETURNED})
 GRANTED_STATES = frozenset({ApplicationState.APPROVED, ApplicationState.PAID})
+# An application stays the applicant's one application in its batch until it ends without money; only then may
+# another be started there (and the portal shows the newest one that has not ended).
+ENDED_STATES = frozenset({ApplicationState.WITHDRAWN, ApplicationState.REFUSED})
+
+
+def holds_batch(state: ApplicationState) -> bool:
+    """The application still occupies the applicant's place in its batch."""
+    return state not in ENDED_STATES
+
+
+def current_by_batch(applications) -> dict:
+    """batch id → the application that holds the applicant's place there, from (batch_id, state) records
+    listed newest first."""
+    current = {}
+    for application in applications:
+        if holds_batch(application.state):
+            current.setdefault(application.batch_id, application)
+    return current
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,15 @@ def bulk_approvable(flags: Iterable[str], verification_statuses: Iterable[str]) 
     return not list(flags) and all(s == "done" for s in verification_statuses)
 
 
+def bulk_refusal(flags: Iterable[str], verification_statuses: Iterable[str]) -> str | None:
+    """Why bulk approve leaves this application to a person (Chinese), or None when it may take it."""
+    if list(flags):
+        return "有核验提示，需逐份审核"
+    if not bulk_approvable((), verification_statuses):
+        return UNVERIFIED_MESSAGE + "，需逐份审核"
+    return None
+
+
 def unconfirmed_flags(flags: Iterable[str], confirmed: bool) -> list[str]:
     """Approving a flagged application is allowed, but only after the reviewer confirms having seen the flags."""
     return [] if confirmed else list(flags)

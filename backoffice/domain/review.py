@@ -117,12 +117,9 @@ def transition(state: S, action: A, *, chain: list[int], reviewing_org_id: int |
 
 
 def _check_turn(chain, reviewing_org_id, actor_org_id, now, review_closes_at) -> None:
-    if actor_org_id not in chain:
-        raise ReviewError("not_on_chain", "您的单位不在该申请的审核链上。")
-    if actor_org_id != reviewing_org_id:
-        raise ReviewError("not_your_turn", "还没有轮到本级审核（或本级已审核完毕）。")
-    if now is not None and review_closes_at is not None and now > review_closes_at:
-        raise ReviewError("review_closed", "本批次的审核期已结束，不能再审核。")
+    refusal = turn_refusal(chain, reviewing_org_id, actor_org_id, now=now, review_closes_at=review_closes_at)
+    if refusal is not None:
+        raise refusal
 
 
 def level_name(chain: list[int], org_id: int | None) -> str:
@@ -156,3 +153,35 @@ def clean_return_items(items: list[dict]) -> list[dict]:
     if not out:
         raise ReviewError("no_return_items", "驳回时请至少勾选一份需要修改的材料并选择原因。")
     return out
+
+
+# ---- may this admin act now (one rule: the review page, the queue and bulk approve all ask it) -------------
+
+REVIEW_ROLES = frozenset({"admin", "reviewer"})  # both roles review; permissions add other powers, not this
+
+
+def turn_refusal(chain: list[int], reviewing_org_id: int | None, actor_org_id: int | None, *,
+                 now: datetime | None = None, review_closes_at: datetime | None = None) -> ReviewError | None:
+    """Why the actor's level may not approve, return or refuse now; None when it is its turn."""
+    if actor_org_id not in chain:
+        return ReviewError("not_on_chain", "您的单位不在该申请的审核链上。")
+    if actor_org_id != reviewing_org_id:
+        return ReviewError("not_your_turn", "还没有轮到本级审核（或本级已审核完毕）。")
+    if review_closed(now, review_closes_at):
+        return ReviewError("review_closed", "本批次的审核期已结束，不能再审核。")
+    return None
+
+
+def review_closed(now: datetime | None, review_closes_at: datetime | None) -> bool:
+    """The batch's review deadline has passed: nobody approves, returns or refuses any more."""
+    return now is not None and review_closes_at is not None and now > review_closes_at
+
+
+def can_act(state: S, *, chain: list[int], reviewing_org_id: int | None, actor_org_id: int | None,
+            actor_role: str = "reviewer", now: datetime | None = None,
+            review_closes_at: datetime | None = None) -> bool:
+    """May this admin approve, return or refuse the application now: it is in review, waiting for the admin's
+    own level, and the batch's review period is still open."""
+    if state != S.IN_REVIEW or getattr(actor_role, "value", actor_role) not in REVIEW_ROLES:
+        return False
+    return turn_refusal(chain, reviewing_org_id, actor_org_id, now=now, review_closes_at=review_closes_at) is None

@@ -1,7 +1,8 @@
 """What a worker is told about each uploaded document: the automatic checks in plain words, as soon as done."""
 from ..domain.enums import DOCUMENT_KIND_LABELS
 from ..domain.enums import VerificationStatus as VS
-from ..services.verification import FAILED_FLAG, latest_result
+from ..domain.flags import FAILED_FLAG
+from ..services.verification import latest_result
 
 # check name → what to do about it, addressed to the worker (the console has the reviewer's wording).
 ADVICE = {

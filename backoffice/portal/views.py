@@ -19,6 +19,7 @@ from flask import (
 )
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..domain import eligibility
 from ..domain.bank_card import masked
 from ..domain.clock import beijing
 from ..domain.enums import (
@@ -85,8 +86,7 @@ def index():
     if g.applicant is None:
         return render_template("portal/welcome.html")
     applications = service.own_applications(g.applicant)
-    current = {a.batch_id: a for a in applications if a.state not in (ApplicationState.WITHDRAWN,
-                                                                        ApplicationState.REFUSED)}
+    current = eligibility.current_by_batch(applications)
     batches = [(b, service.eligibility_preview(g.applicant, b), current.get(b.id)) for b in service.open_batches()]
     return render_template("portal/home.html", batches=batches, applications=applications,
                            payment_problems=selfservice.payment_problems(g.applicant))

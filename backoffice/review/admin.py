@@ -2,25 +2,21 @@
 from flask import abort, flash, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..admin import org_search
 from ..admin.base import SecuredView
+from ..admin.disclosure import pii
 from ..admin.paging import page_of
 from ..domain import review as rules
-from ..domain.enums import (
-    DOCUMENT_KIND_LABELS,
-    STATE_LABELS,
-    ApplicationState,
-    DocumentKind,
-    ReviewDecision,
-)
-from ..admin.disclosure import pii
+from ..domain.enums import DOCUMENT_KIND_LABELS, STATE_LABELS, DocumentKind, ReviewDecision
+from ..domain.flags import flag_label, flag_options
 from ..domain.redirects import local_target
 from ..extensions import db
-from ..models import Application, Batch, Document, ReviewJob
+from ..models import Application, Batch, Document, Programme, ReviewJob
 from ..services import review as service
+from ..services import storage
 from ..services.scope import scope_clause
+from ..verification.ui import flag_badges
 from . import exports as review_exports
 from . import jobs
 from . import queue as review_queue
@@ -34,35 +30,14 @@ DECISION_LABELS = {
 }
 
 
-def flag_badges(application) -> Markup:
-    """The verification engineer's badges when present, plain badges otherwise."""
-    try:
-        from ..verification.ui import flag_badges as badges
-        return badges(application)
-    except ImportError:
-        from markupsafe import escape
-        return Markup("".join(f'<span class="badge badge-warning mr-1">⚠ {escape(f)}</span>'
-                              for f in (application.flags or [])))
-
-
 def _shown_as(kind):
     """Reviewers compare masked values (mismatches are highlighted server-side); full values only on a page an
     admin holding the permission asked to unmask (audited), through the one masking rule."""
     return lambda value: pii(value, kind)
 
 
-def _flag_label(flag: str) -> str:
-    from ..verification.ui import flag_label
-    return flag_label(flag)
-
-
 def flag_choices() -> list[tuple[str, str]]:
-    try:
-        from ..verification.ui import flag_options
-        return [(k, v) for k, v in flag_options() if k != "any"]
-    except ImportError:
-        return [(n, n) for n in ("readable", "photo_present", "seal_present", "id_number_valid", "id_number_match",
-                                 "name_match", "validity_not_expired", "card_number_valid")]
+    return [(k, v) for k, v in flag_options() if k != "any"]
 
 
 def load_application(app_id: int) -> Application:
@@ -84,8 +59,9 @@ class ReviewQueueView(SecuredView):
         stmt = review_queue.build(current_user.org, f)
         page = page_of(stmt, request.args.get("page", 1, type=int), PAGE_SIZE, loads=review_exports.APPLICATION_LOADS)
         return self.render("review/queue.html", page=page, f=f, params=f.as_params(), batches=self._batches(),
-                           chosen_org=chosen_org, states=STATE_LABELS, flag_badges=flag_badges, chain_name=self._level_name,
-                           flag_choices=flag_choices())
+                           chosen_org=chosen_org, states=STATE_LABELS, flag_badges=flag_badges,
+                           chain_name=self._level_name, flag_choices=flag_choices(),
+                           may_act=lambda a: service.may_act(a, current_user))
 
     @staticmethod
     def _level_name(application):
@@ -93,7 +69,6 @@ class ReviewQueueView(SecuredView):
 
     @staticmethod
     def _batches():
-        from ..models import Programme
         org = current_user.org
         return db.session.execute(db.select(Batch).join(Programme).where(
             scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids())).order_by(Batch.id.desc())
@@ -111,14 +86,14 @@ class ReviewQueueView(SecuredView):
         chain = service.chain_for(application)
         return self.render(
             "review/detail.html", a=application, history=service.history(application), chain=chain,
-            my_turn=application.state == ApplicationState.IN_REVIEW and application.reviewing_org_id ==
-            current_user.org_id, level_name=lambda org_id: rules.level_name(chain, org_id),
+            my_turn=service.may_act(application, current_user), turn_note=service.turn_note(application, current_user),
+            level_name=lambda org_id: rules.level_name(chain, org_id),
             labels=DECISION_LABELS, kinds=DOCUMENT_KIND_LABELS, return_reasons=rules.RETURN_REASONS,
             refuse_reasons=rules.REFUSE_REASONS, flag_badges=flag_badges, states=STATE_LABELS,
             all_kinds=list(DocumentKind), next_url=local_target(request.args.get("next"), "/admin/") or "",
             mask_id=_shown_as("id_number"), mask_card=_shown_as("card"),
             next_id=self._next_id(app_id), union_mismatch=service.union_mismatch(application),
-            flag_label=_flag_label)
+            flag_label=flag_label)
 
     @staticmethod
     def _next_id(after: int) -> int | None:
@@ -162,7 +137,6 @@ class ReviewQueueView(SecuredView):
     @expose("/document/<int:doc_id>/file")
     def document_file(self, doc_id):
         doc = self._document(doc_id)
-        from ..services import storage
         try:
             return send_file(storage.path_of(doc.storage_key), mimetype=doc.mime, max_age=3600)
         except (FileNotFoundError, ValueError):

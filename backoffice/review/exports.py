@@ -1,10 +1,10 @@
 """Export column sets for the review lists (the masking kind of each personal column is declared here)."""
-from ..admin.exporting import export_response, wants_unmasked
 from sqlalchemy.orm import joinedload
 
+from ..admin.exporting import export_response, wants_unmasked
+from ..domain.flags import flag_label
 from ..models import Appeal, Application, Batch, Disbursement, PaymentBatch, RosterEntry, Transfer
 from ..services.exports import Column
-from ..verification.ui import flag_label
 
 
 def _roster_time(a):

@@ -1,21 +1,25 @@
 """Bulk approve as a job: RQ when REDIS_URL is set, in-process otherwise; progress lives in review_job."""
 from flask import current_app, has_app_context
 
-from ..domain.integrity import UNVERIFIED_MESSAGE, bulk_approvable
+from ..domain.integrity import bulk_refusal
 from ..domain.review import ReviewError
 from ..extensions import db
-from ..models import AdminUser, Application, ReviewJob
+from ..models import AdminUser, Application, Batch, ReviewJob
 from ..models.base import utcnow
 from ..services import audit
+from ..services.review import approve, may_act, why_not
 from ..services.queue import bulk_queue_name, get_queue
 from . import queue as review_queue
 
 
 def start_bulk_approve(admin: AdminUser, f: review_queue.QueueFilter) -> ReviewJob:
-    """Snapshot the whole filtered set (not just the page): only my level's turn, only verified rows without
-    flags (domain.integrity.bulk_approvable)."""
+    """Snapshot the whole filtered set (not just the page): only what my level may act on now (its turn, review
+    period open: domain.review.can_act), only verified rows without flags (domain.integrity.bulk_refusal);
+    each row is asked again when the job reaches it."""
     f.mine, f.flag, f.verified = True, "none", True
-    ids = list(db.session.execute(review_queue.build(admin.org, f).with_only_columns(Application.id)).scalars())
+    stmt = review_queue.build(admin.org, f).join(Batch, Batch.id == Application.batch_id) \
+        .where(Batch.review_closes_at >= utcnow())  # can_act's deadline, as SQL for the snapshot
+    ids = list(db.session.execute(stmt.with_only_columns(Application.id)).scalars())
     job = ReviewJob(kind="bulk_approve", org_id=admin.org_id, admin_id=admin.id, total=len(ids),
                     params={"ids": ids, "filter": f.as_params()})
     db.session.add(job)
@@ -44,7 +48,6 @@ def run_job(job_id: int) -> None:
 
 
 def _run(job_id: int) -> None:
-    from ..services.review import approve
     job = db.session.get(ReviewJob, job_id)
     if job is None or job.status in ("done", "running"):
         return
@@ -54,7 +57,7 @@ def _run(job_id: int) -> None:
     results = []
     try:
         for app_id in job.params.get("ids", []):
-            results.append(_approve_one(approve, app_id, admin))
+            results.append(_approve_one(app_id, admin))
             _progress(job_id, results)
     except Exception as exc:  # the report still says how far it got
         db.session.rollback()
@@ -64,14 +67,15 @@ def _run(job_id: int) -> None:
     _finish(job_id, results, "done", None)
 
 
-def _approve_one(approve, app_id: int, admin) -> dict:
+def _approve_one(app_id: int, admin) -> dict:
     application = db.session.get(Application, app_id)
     if application is None:
         return {"id": app_id, "ok": False, "message": "申请不存在"}
-    if application.flags:
-        return {"id": app_id, "ok": False, "message": "有核验提示，需逐份审核"}
-    if not bulk_approvable(application.flags or [], [d.verification_status.value for d in application.documents]):
-        return {"id": app_id, "ok": False, "message": UNVERIFIED_MESSAGE + "，需逐份审核"}
+    if not may_act(application, admin):
+        return {"id": app_id, "ok": False, "message": why_not(application, admin)}
+    refusal = bulk_refusal(application.flags or [], [d.verification_status.value for d in application.documents])
+    if refusal:
+        return {"id": app_id, "ok": False, "message": refusal}
     try:
         approve(application, admin, reason="批量审核通过")
     except ReviewError as exc:

@@ -4,14 +4,16 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..domain import review as rules
+from ..domain.integrity import may_appeal, notice_running
 from ..domain.enums import AppealStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
 from ..extensions import db
 from ..models import Appeal, Application, PublicNotice, ReviewAction
 from ..models.base import utcnow
-from . import audit
-from .review import chain_for, log, notify
+from . import audit, quota
+from .notify import notify
+from .review import apply, chain_for, log
 
 APPEALABLE = (S.RETURNED, S.REFUSED)
 MAX_TEXT = 2000
@@ -79,7 +81,6 @@ def file_appeal(application: Application, applicant, text: str, now=None) -> App
 
 def may_appeal_now(application: Application, decided_at=None) -> bool:
     """One appeal per decision (domain.integrity.may_appeal); the portal hides the form when it is used up."""
-    from ..domain.integrity import may_appeal
     if decided_at is None:
         decision = _last_decision(application)
         decided_at = decision.at if decision else (application.decided_at or application.updated_at)
@@ -92,7 +93,6 @@ def file_objection(notice: PublicNotice, application_id: int, name: str, contact
                    ip: str | None = None, now=None) -> Appeal:
     """异议 during the 公示: opens an appeal to the publishing (top) level."""
     now = now or utcnow()
-    from ..domain.integrity import notice_running
     if not notice_running(notice.starts_at, notice.ends_at, notice.withdrawn_at, now):
         raise AppealError("notice_closed", "公示期已结束，不能再提出异议。", "The notice period is over.")
     application = db.session.get(Application, application_id)
@@ -149,7 +149,6 @@ def reopen_level(application: Application, appeal: Appeal) -> int:
 
 
 def _reopen(application: Application, appeal: Appeal, admin, now) -> None:
-    from .review import apply
     before = application.state
     if before == S.REFUSED:
         _reclaim_slot(application, admin)
@@ -160,11 +159,9 @@ def _reopen(application: Application, appeal: Appeal, admin, now) -> None:
 
 
 def _reclaim_slot(application: Application, admin) -> None:
-    """A refused application gave its slot away; reopening takes one again when the intake service can."""
-    from .review import _optional
-    fn = _optional("backoffice.services.quota", "reclaim_slot")
-    if fn is not None and application.quota_rank is None:
-        fn(application, actor=admin)
+    """A refused application gave its slot away; reopening takes one again."""
+    if application.quota_rank is None:
+        quota.reclaim_slot(application, actor=admin)
 
 
 def open_query(org):

@@ -1,47 +1,56 @@
 """Reviewing applications: approve, return (驳回) or refuse (拒绝) at one's own level, with history and audit."""
-import importlib
-
-from flask import current_app
 from sqlalchemy import update
 
 from ..domain import integrity
 from ..domain import review as rules
+from ..domain.enums import DOCUMENT_KIND_LABELS, DocumentKind, TransferStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
+from ..domain.flags import flag_label
 from ..extensions import db
-from ..models import Application, Document, ReviewAction
+from ..models import Application, Document, ReviewAction, Transfer
 from ..models.base import utcnow
-from . import audit
+from . import audit, quota
+from .notify import notify
 from .scope import scope_clause
 
 HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
 
 
-def _optional(module: str, name: str):
-    """Interfaces of other features, used when present (they are built concurrently)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ModuleNotFoundError, AttributeError):
-        return None
-
-
-def notify(applicant, subject: str, body: str) -> None:
-    fn = _optional("backoffice.services.notify", "notify")
-    if fn is not None:
-        try:
-            fn(applicant, subject, body)
-        except Exception:  # a failed message must never undo a committed decision
-            current_app.logger.exception("notify failed")
-
-
 def release_slot(application, actor=None, reason: str = "") -> None:
-    fn = _optional("backoffice.services.quota", "release_slot")
-    if fn is not None and application.quota_rank is not None:
-        fn(application, actor=actor, reason=reason)
+    if application.quota_rank is not None:
+        quota.release_slot(application, actor=actor, reason=reason)
 
 
 def chain_for(application: Application) -> list[int]:
     return rules.review_chain(application.org.path)
+
+
+def may_act(application: Application, admin, now=None) -> bool:
+    """domain.review.can_act over this application's facts: the review page shows its buttons, the queue its
+    审核 link and bulk approve takes the row only when this is true."""
+    return rules.can_act(application.state, chain=chain_for(application),
+                         reviewing_org_id=application.reviewing_org_id, actor_org_id=admin.org_id,
+                         actor_role=admin.role, now=now or utcnow(),
+                         review_closes_at=application.batch.review_closes_at)
+
+
+def why_not(application: Application, admin, now=None) -> str:
+    """What stops the admin acting on the application now (Chinese), for when may_act() is false."""
+    if application.state != S.IN_REVIEW:
+        return "该申请不在审核中。"
+    refusal = rules.turn_refusal(chain_for(application), application.reviewing_org_id, admin.org_id,
+                                 now=now or utcnow(), review_closes_at=application.batch.review_closes_at)
+    return str(refusal) if refusal else "本级不能审核该申请。"
+
+
+def turn_note(application: Application, admin, now=None) -> str | None:
+    """The review page's note when the application waits for the admin's own level but it may not act (the
+    review period is over); None otherwise (other cases have their own wording)."""
+    waiting_for_me = application.state == S.IN_REVIEW and application.reviewing_org_id == admin.org_id
+    if not waiting_for_me or may_act(application, admin, now):
+        return None
+    return why_not(application, admin, now)
 
 
 def visible(application: Application, admin) -> bool:
@@ -88,7 +97,6 @@ def approve(application: Application, admin, *, reason: str = "", confirmed_flag
     _check_visible(application, admin)
     unconfirmed = integrity.unconfirmed_flags(application.flags or [], confirmed_flags)
     if unconfirmed:
-        from ..verification.ui import flag_label
         raise rules.ReviewError("flags_unconfirmed", "该申请有核验提示：" + "；".join(map(flag_label, unconfirmed))
                                 + "。请核对材料后勾选“已核对核验提示”再通过。")
     before = application.state
@@ -99,9 +107,7 @@ def approve(application: Application, admin, *, reason: str = "", confirmed_flag
                  detail={"level": admin.org_id, "final": outcome.state == S.APPROVED})
     if outcome.state == S.APPROVED:
         application.decided_at = now or utcnow()
-        allocate = _optional("backoffice.services.quota", "allocate_funding")
-        if allocate is not None:
-            allocate(application)
+        quota.allocate_funding(application)
     db.session.commit()
     if outcome.state == S.APPROVED:
         notify(application.applicant, "申请审核通过", f"您的申请 #{application.id} 已审核通过，将进入公示。")
@@ -153,8 +159,6 @@ def refuse(application: Application, admin, reason_code: str, reason: str = "", 
 
 def union_mismatch(application: Application) -> bool:
     """The side-by-side's 所属工会 row: applied under another union than the roster's, with no transfer."""
-    from ..domain.enums import TransferStatus
-    from ..models import Transfer
     entry = application.roster_entry
     if entry is None:
         return False
@@ -172,7 +176,6 @@ def set_rotation(document: Document, admin, degrees: int) -> Document:
 
 
 def _return_text(items: list[dict], reason: str) -> str:
-    from ..domain.enums import DOCUMENT_KIND_LABELS, DocumentKind
     parts = [f"{DOCUMENT_KIND_LABELS[DocumentKind(i['kind'])]}：{rules.RETURN_REASONS[i['code']]}"
              + (f"（{i['note']}）" if i["note"] else "") for i in items]
     if reason.strip():

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Applicant, Application, Organisation, Transfer
 from ..models.base import utcnow
 from . import audit
-from .review import notify
+from .notify import notify
 
 # Applications not yet decided move with the worker; decided ones stay where they were decided.
 IN_FLIGHT = (S.DRAFT, S.WAITLISTED, S.IN_REVIEW, S.RETURNED)

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.enums import VerificationStatus as VS
+from ..domain.flags import FAILED_FLAG
 from ..extensions import db
 from ..models import Application, Document, VerificationResult
 from ..models.base import utcnow
@@ -24,7 +25,6 @@ from .queue import get_queue
 
 log = logging.getLogger(__name__)
 
-FAILED_FLAG = "verification_failed"
 JOB_FUNC = "backoffice.verification.jobs.verify_document"
 FAILURE_CALLBACK = "backoffice.verification.jobs.on_verification_failure"
 DEFAULTS = {"VERIFY_JOB_TIMEOUT": 180, "VERIFY_RETRY_INTERVALS": [10, 30, 60], "VERIFY_RESULT_TTL": 3600,

@@ -5,26 +5,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import String, cast
 
 from ..admin.disclosure import pii
-from ..domain.enums import DOCUMENT_KIND_LABELS, DocumentKind
+from ..domain.enums import DOCUMENT_KIND_LABELS
 from ..domain.enums import VerificationStatus as VS
-from ..services.verification import FAILED_FLAG, expected_values, latest_result
+from ..domain.flags import CHECKS, FAILED_FLAG, SHORT, flag_label, flag_options  # noqa: F401  (re-exported)
+from ..services.verification import expected_values, latest_result
 
-# check name → (what a passing check means, what the flag tells the reviewer, Font Awesome 4 icon)
-CHECKS = {
-    "readable": ("图片清晰可辨认", "图片不清晰或无法识别", "fa-eye-slash"),
-    "photo_present": ("已贴照片", "未检测到照片", "fa-user-circle"),
-    "seal_present": ("已加盖公章", "未检测到公章", "fa-certificate"),
-    "id_number_valid": ("身份证号码校验通过", "身份证号码校验不通过", "fa-id-card"),
-    "id_number_match": ("身份证号与名单一致", "身份证号与名单不一致", "fa-id-card-o"),
-    "name_match": ("姓名与名单一致", "姓名与名单不一致", "fa-user-times"),
-    "validity_not_expired": ("身份证在有效期内", "身份证已过期", "fa-calendar-times-o"),
-    "card_number_valid": ("银行卡号校验通过", "银行卡号校验不通过", "fa-credit-card"),
-    FAILED_FLAG: ("", "自动核验失败，请人工审核", "fa-exclamation-triangle"),
-}
-# The few characters shown on the list's badge (the tooltip has the whole sentence).
-SHORT = {"readable": "不清晰", "photo_present": "无照片", "seal_present": "无公章", "id_number_valid": "证号无效",
-         "id_number_match": "证号不符", "name_match": "姓名不符", "validity_not_expired": "证件过期",
-         "card_number_valid": "卡号无效", FAILED_FLAG: "核验失败"}
 STATUS_LABELS = {"pass": "通过", "fail": "不通过", "unsure": "无法确定"}
 STATUS_CLASSES = {"pass": "success", "fail": "danger", "unsure": "warning"}
 VERIFICATION_LABELS = {VS.PENDING: "等待核验", VS.QUEUED: "排队核验中", VS.VERIFYING: "正在核验",
@@ -54,16 +39,6 @@ def check_label(name: str) -> str:
     return CHECKS.get(name, (name, name, ""))[0] or name
 
 
-def flag_label(flag: str) -> str:
-    """"id_card_front:name_match" → "身份证人像面：姓名与名单不一致"."""
-    kind, _, name = flag.rpartition(":")
-    text = CHECKS.get(name, (name, f"{name} 未通过", ""))[1]
-    try:
-        return f"{DOCUMENT_KIND_LABELS[DocumentKind(kind)]}：{text}" if kind else text
-    except ValueError:
-        return text
-
-
 def flag_badges(application) -> Markup:
     """Icons for the application list: one per flag, the Chinese explanation as the tooltip."""
     parts = []
@@ -75,10 +50,6 @@ def flag_badges(application) -> Markup:
                      f'data-flag="{escape(flag)}"><i class="fa {icon}"></i> '
                      f'{escape(SHORT.get(name, name))}</span>')
     return Markup("".join(parts))
-
-
-def flag_options() -> list[tuple[str, str]]:
-    return [("any", "有任何核验提示")] + [(name, labels[1]) for name, labels in CHECKS.items()]
 
 
 class FlagFilter(BaseSQLAFilter):
