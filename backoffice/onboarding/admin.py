@@ -73,7 +73,7 @@ class InvitationView(SecuredView):
     def share(self, invitation_id: int):
         invitation = self._one(invitation_id)
         token = session.get(SHOWN_TOKENS, {}).get(str(invitation_id))
-        url = invitations.join_url(token) if token else None
+        url = invitations.join_url(token, request.host_url) if token else None
         return self.render("onboarding/admin/invitation_share.html", invitation=invitation, token=token, url=url,
                            kind_labels=rules.INVITE_KIND_LABELS, problem=invitations.link_problem(invitation),
                            counts=invitations.registration_counts([invitation.id])[invitation.id],

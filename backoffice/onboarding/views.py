@@ -74,7 +74,7 @@ def _open_link(token: str) -> str:
     """The absolute join URL for a link that still works, else 404 (no QR codes for dead links)."""
     if invitations.link_problem(invitations.find_by_token(token)):
         abort(404)
-    return invitations.join_url(token)
+    return invitations.join_url(token, request.host_url)
 
 
 @bp.get("/<token>/qr.png")

@@ -5,7 +5,7 @@ re-issues it (a new token for the same invitation; the old link stops working, c
 """
 import os
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..domain import invitations as rules
@@ -90,13 +90,12 @@ def registration_counts(invitation_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def public_base_url() -> str:
-    """Where links point: the request's own host in a request, else PUBLIC_BASE_URL (env var wins)."""
-    if has_request_context():
-        return request.host_url.rstrip("/")
+def configured_base_url() -> str:
+    """Where links point when no page asked (the CLI): PUBLIC_BASE_URL (the env var wins over config)."""
     return (os.environ.get("PUBLIC_BASE_URL") or current_app.config.get("PUBLIC_BASE_URL")
             or DEFAULT_PUBLIC_BASE_URL).rstrip("/")
 
 
 def join_url(token: str, base: str | None = None) -> str:
-    return f"{(base or public_base_url()).rstrip('/')}/join/{token}"
+    """The link to share; views pass their own host (request.host_url) as `base`."""
+    return f"{(base or configured_base_url()).rstrip('/')}/join/{token}"
