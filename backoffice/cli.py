@@ -1,9 +1,6 @@
 """The `xuebu` command line: a Flask CLI group on backoffice.create_app (contract §2)."""
-import os
-import sys
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .domain.permissions import Permission
@@ -22,31 +19,17 @@ def main():
 
 
 def register(app) -> None:
-    for command in (seed_demo, create_admin_cmd, grant_permission_cmd, revoke_permission_cmd):
+    for command in (create_admin_cmd, grant_permission_cmd, revoke_permission_cmd):
         app.cli.add_command(command)
+    from .demo import cli as demo
     from .intake import cli as intake
     from .notifications import cli as notifications
     from .onboarding import cli as onboarding
     from .review import cli as review
     from .verification import cli as verification
-    for feature in (onboarding, intake, review, verification, notifications):
+    for feature in (onboarding, intake, review, verification, notifications, demo):
         for command in feature.COMMANDS:
             app.cli.add_command(command)
-
-
-@click.command("seed-demo")
-@click.option("--showcase", default=8, show_default=True,
-              help="how many in-review applications get realistic, automatically verified uploads")
-@with_appcontext
-def seed_demo(showcase):
-    """Load the demo world of contract §3 (idempotent; refused in production)."""
-    if current_app.config.get("XUEBU_ENV") == "production" or os.environ.get("XUEBU_ENV") == "production":
-        click.echo("拒绝执行：生产环境（XUEBU_ENV=production）不能加载演示数据。", err=True)
-        sys.exit(2)
-    from .seed import seed_demo_world
-    summary = seed_demo_world(showcase=showcase)
-    for line in summary:
-        click.echo(line)
 
 
 @click.command("create-admin")

@@ -95,7 +95,7 @@ def pg_orgs(pg_app):
 
 
 def _demo_orgs():
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     made = ensure_demo_orgs()
     _db.session.commit()
     return made

@@ -13,7 +13,7 @@ import pytest
 
 from backoffice.extensions import db
 from backoffice.models import AdminUser, Organisation
-from backoffice.seed import seed_demo_world
+from backoffice.demo.seed import seed_demo_world
 from support import unreadable, visible_text
 
 pytestmark = pytest.mark.both_engines

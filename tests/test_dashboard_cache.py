@@ -10,7 +10,7 @@ pytestmark = pytest.mark.redis
 
 def test_level_times_are_kept_and_warmed_once_per_interval(redis_app):
     app = redis_app()
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     db.session.commit()
     redis = app.extensions["xuebu_redis"]
@@ -31,7 +31,7 @@ def test_level_times_are_kept_and_warmed_once_per_interval(redis_app):
 
 def test_with_redis_down_the_times_are_computed_in_place(redis_app, own_redis):
     app = redis_app(REDIS_URL=own_redis.url)
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     db.session.commit()
     own_redis.kill()

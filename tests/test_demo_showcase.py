@@ -1,7 +1,7 @@
 """The demo world's showcase applications carry realistic uploads that the verifier really checked."""
 from backoffice.domain.enums import VerificationStatus
 from backoffice.models import Application
-from backoffice.seed import seed_demo_world
+from backoffice.demo.seed import seed_demo_world
 
 
 def test_showcase_uploads_are_verified_and_the_planted_problem_is_flagged(app, db):

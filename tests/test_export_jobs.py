@@ -65,7 +65,7 @@ def test_only_the_admin_who_asked_downloads(app, client, orgs, login_as):
 @pytest.mark.redis
 def test_the_worker_writes_the_file_from_the_bulk_queue(redis_app):
     app = redis_app(EXPORT_INLINE_ROWS=2)
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     db.session.commit()
     _roster(orgs, 4)

@@ -8,7 +8,7 @@ from test_intake_world import png_bytes
 from backoffice.domain.enums import ApplicationState
 from backoffice.extensions import db
 from backoffice.models import Application, Batch, RosterEntry
-from backoffice.seed import DEMO_PROGRAMME, PER_STATE, seed_demo_world
+from backoffice.demo.seed import DEMO_PROGRAMME, PER_STATE, seed_demo_world
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def _world(orgs_by_code, n, quota_, cap):
 
 
 def _demo_orgs():
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     made = ensure_demo_orgs()
     db.session.commit()
     return made

@@ -198,7 +198,7 @@ def test_sms_switched_off_for_the_programme_sends_none(app, orgs, sms_server):
 def test_a_failing_provider_is_retried_by_the_worker_without_loss_or_duplicates(redis_app, sms_server):
     from rq import SimpleWorker
 
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     from backoffice.services.queue import bulk_queue_name, get_queue
     provider, endpoint = sms_server
     app = redis_app(NOTIFY_JOB_PREFIX=f"notify-{id(provider)}")

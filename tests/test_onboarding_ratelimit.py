@@ -16,7 +16,7 @@ def limited(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
     with app.app_context():
         _db.create_all()
-        from backoffice.seed import ensure_demo_orgs
+        from backoffice.demo.seed import ensure_demo_orgs
         made = ensure_demo_orgs()
         _db.session.commit()
         _, token = invitations.create_invitation(made["YX"], kind="enterprise")

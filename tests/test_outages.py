@@ -25,7 +25,7 @@ def redis_app(tmp_path, pg_schema_url, own_redis, unique_name):
 
 
 def _world():
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     batch = make_batch(orgs["GZ"], required=("id_card_front",))
     person = worker(7, orgs["YX-METRO"], orgs["GZ"])

@@ -20,7 +20,7 @@ def rq_app(redis_app):
 
 
 def test_bulk_approve_runs_on_the_worker(rq_app):
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     _db.session.commit()
     from test_review_journey import make_batch

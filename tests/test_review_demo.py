@@ -3,7 +3,7 @@ import re
 
 from backoffice.extensions import db
 from backoffice.models import Appeal, Disbursement, PublicNotice
-from backoffice.seed import seed_demo_world
+from backoffice.demo.seed import seed_demo_world
 
 
 def test_demo_world_has_review_data_and_pages_open(app, client, login_as):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.postgres
 
 
 def test_queue_filters_and_review_on_postgres(pg_app):
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     _db.session.commit()
     from test_review_journey import make_batch

@@ -21,7 +21,7 @@ def rq_app(redis_app):
 
 @pytest.fixture
 def hz_port(rq_app):
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     made = ensure_demo_orgs()
     _db.session.commit()
     return made["HZ-PORT"]

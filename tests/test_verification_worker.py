@@ -62,7 +62,7 @@ def _statuses(ids) -> list:
 def _documents(count: int) -> list[int]:
     from test_verification_helpers import ROSTER_ID
 
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     application = make_application(orgs["HZ-PORT"], id_number=ROSTER_ID)
     ids = [add_document(application, form_image(seal=i % 2 == 0, seed=i), DocumentKind.APPLICATION_FORM).id

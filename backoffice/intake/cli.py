@@ -1,4 +1,4 @@
-"""Intake commands: `xuebu import-roster` and `xuebu seed-load` (contract §2)."""
+"""Intake commands: `xuebu import-roster` (contract §2)."""
 import sys
 from pathlib import Path
 
@@ -41,29 +41,4 @@ def import_roster_cmd(file: Path, roster_batch: str, org_code, report_out):
         click.echo(f"报告已保存：{report_out}")
 
 
-@click.command("seed-load")
-@click.option("--applicants", "n", type=click.IntRange(1, 200000), required=True)
-@click.option("--quota", type=click.IntRange(1), required=True)
-@click.option("--waitlist-cap", type=click.IntRange(0), default=None, help="默认 N − Q（人人都能排上候补）")
-@click.option("--tokens-out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--seed", type=int, default=None)
-@with_appcontext
-def seed_load_cmd(n, quota, waitlist_cap, tokens_out, seed):
-    """A load-test world: one open batch with quota Q and N complete drafts; writes id<TAB>token lines."""
-    import os
-    import time
-
-    from flask import current_app
-    if current_app.config.get("XUEBU_ENV") == "production" or os.environ.get("XUEBU_ENV") == "production":
-        click.echo("拒绝执行：生产环境不能生成压测数据。", err=True)
-        sys.exit(2)
-    from .loadworld import build
-    started = time.perf_counter()
-    world = build(n, quota, waitlist_cap, seed)
-    with open(tokens_out, "w", encoding="utf-8") as fh:
-        fh.writelines(f"{app_id}\t{token}\n" for app_id, token in zip(world.application_ids, world.tokens))
-    click.echo(f"batch_id={world.batch_id} applications={len(world.application_ids)} quota={quota} "
-               f"seconds={time.perf_counter() - started:.1f} tokens={tokens_out}")
-
-
-COMMANDS = [import_roster_cmd, seed_load_cmd]
+COMMANDS = [import_roster_cmd]

@@ -4,13 +4,18 @@ import io
 import random
 from datetime import date, timedelta
 
-from .domain.enums import ApplicationState, DocumentKind, OnceRule, OrgKind, ReviewDecision, VerificationStatus
-from .extensions import db
-from .models import (
+from verifier.checksums import gb11643_check_char
+
+from ..domain.bank_card import demo_card_number
+from ..domain.enums import ApplicationState, DocumentKind, OnceRule, OrgKind, ReviewDecision, VerificationStatus
+from ..extensions import db
+from ..models import (
     Applicant, Application, Batch, Document, Organisation, Programme, ReviewAction, RosterBatch, RosterEntry,
 )
-from .models.base import utcnow
-from .services import accounts, orgs, storage
+from ..models.base import utcnow
+from ..services import accounts, orgs, permissions, storage
+from ..services.verification import request_verification
+from .review import seed_review_demo
 
 ORGS = [  # code, name, parent, kind, username, password
     ("GZ", "广州市总工会", None, OrgKind.CITY, "gz_admin", "demo-GZ-2021"),
@@ -27,7 +32,6 @@ DEMO_APPLICANT_PASSWORD = "demo-Worker-2021"
 
 
 def id_number(region: str, birth: date, seq: int) -> str:
-    from verifier.checksums import gb11643_check_char
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     return first17 + gb11643_check_char(first17)
 
@@ -39,7 +43,6 @@ def seed_demo_world(showcase: int = 0) -> list[str]:
     batch = _ensure_programme(by_code["GZ"])
     roster = _ensure_roster(by_code, rng)
     made = _ensure_applications(batch, roster, rng)
-    from .review.demo import seed_review_demo
     seed_review_demo(batch)  # notice, payments and appeals for the demo states
     db.session.commit()
     shown = _ensure_showcase(batch, showcase) if showcase else 0
@@ -63,7 +66,6 @@ def _ensure_org(code, name, parent_code, kind, username, password) -> Organisati
     if not db.session.execute(db.select(accounts.AdminUser).filter_by(username=username)).scalar_one_or_none():
         user = accounts.create_admin(org, username, password, "admin", display_name=f"{name}管理员", via="seed-demo")
         if parent_code is None:  # the demo city may see full values (and hand that on), to show how it works
-            from .services import permissions
             permissions.grant(None, user, permissions.Permission.UNMASK, via="seed-demo")
     db.session.flush()
     return org
@@ -147,9 +149,7 @@ def _ensure_applications(batch: Batch, roster: list[RosterEntry], rng) -> int:
 
 def _ensure_showcase(batch: Batch, count: int) -> int:
     """Give the first in-review applications at their unit level realistic uploads, then verify them."""
-    from .demo_documents import PROBLEMS, render_documents
-    from .domain.bank_card import demo_card_number
-    from .services.verification import request_verification
+    from .documents import PROBLEMS, render_documents  # numpy and the synthesiser: only when showcasing
     candidates = db.session.execute(
         db.select(Application).filter_by(batch_id=batch.id, state=ApplicationState.IN_REVIEW)
         .where(Application.reviewing_org_id == Application.org_id).order_by(Application.id).limit(count)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import numpy as np
 
-from .domain.enums import DocumentKind
+from ..domain.enums import DocumentKind
 
 # A planted problem per showcase application (None: everything in order).
 PROBLEMS = [None, "no_seal", "id_mismatch", None, "other_name", "bad_card", None, "no_photo"]

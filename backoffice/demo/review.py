@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..domain.bank_card import demo_card_number
 from ..domain.enums import AppealStatus, PaymentStatus
 from ..domain.enums import ApplicationState as S
 from ..extensions import db
@@ -14,7 +15,6 @@ from ..models import (
     PaymentBatch,
     PublicNotice,
 )
-from ..domain.bank_card import demo_card_number
 from ..models.base import utcnow
 
 
