@@ -2,6 +2,7 @@
 import contextvars
 import os
 import re
+from urllib.parse import urlsplit
 
 from flask import has_app_context
 from flask.testing import FlaskClient
@@ -136,3 +137,40 @@ def logout(client):
     if page.status_code != 200:  # not logged in: nothing to do
         return page
     return client.post("/logout", data={"csrf_token": csrf_token(page.text)})
+
+
+# ---- redirects and logins: assert where a redirect goes and what the next page shows, never a bare 302 -----
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def location_path(resp) -> str | None:
+    """The path a redirect points at (no host, no query), or None when the response is not a redirect."""
+    if resp.status_code not in REDIRECTS:
+        return None
+    return urlsplit(resp.headers["Location"]).path
+
+
+def assert_sent_to_login(resp, login: str = "/login") -> None:
+    """Refused for want of a session: a redirect to the login page (an anonymous visitor's answer)."""
+    assert location_path(resp) == login, (resp.status_code, resp.headers.get("Location"))
+
+
+def assert_admin_logged_in(client, resp, org_name: str) -> None:
+    """A console login that worked: redirected into /admin/, whose page greets the admin's organisation."""
+    assert location_path(resp) in ("/admin", "/admin/"), (resp.status_code, resp.headers.get("Location"))
+    page = client.get("/admin/")
+    assert page.status_code == 200 and org_name in page.text and "退出登录" in page.text
+
+
+def assert_portal_logged_in(client, resp, name: str) -> None:
+    """A portal login or registration that worked: redirected into /portal/, which shows the applicant's name."""
+    assert location_path(resp) == "/portal/", (resp.status_code, resp.headers.get("Location"))
+    page = client.get("/portal/")
+    assert page.status_code == 200 and name in page.text and "退出" in page.text
+
+
+def assert_no_permission(client, resp) -> None:
+    """A logged-in admin refused a page: sent back to the console home, which says why."""
+    assert location_path(resp) == "/admin/", (resp.status_code, resp.headers.get("Location"))
+    assert "您没有权限访问该页面。" in client.get("/admin/").text

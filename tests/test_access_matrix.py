@@ -16,7 +16,7 @@ from backoffice.admin.base import ScopedModelView, SecuredMixin
 from backoffice.extensions import db as _db
 from backoffice.models import AdminUser
 from factories import OWNERS, make
-from support import csrf_token
+from support import assert_admin_logged_in, csrf_token
 
 pytestmark = pytest.mark.both_engines  # the production engine, and the `make run` default
 
@@ -83,7 +83,7 @@ def _expected_ids(model, user_org):
 @pytest.mark.parametrize("user_code", USERS)
 def test_scope_matrix(app, orgs, world, login_as, user_code):
     client = app.test_client()
-    assert login_as(user_code, c=client).status_code == 302
+    assert_admin_logged_in(client, login_as(user_code, c=client), orgs[user_code].name)
     user = _db.session.execute(_db.select(AdminUser).filter_by(org_id=orgs[user_code].id)).scalars().first()
     for view in _model_views(app):
         _check_counts(app, view, user, orgs[user_code])

@@ -7,6 +7,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from backoffice.extensions import db as _db
 from factories import make
+from support import assert_admin_logged_in
 
 
 pytestmark = pytest.mark.both_engines  # the production engine, and the `make run` default
@@ -67,7 +68,7 @@ def _errors(html: str) -> list[str]:
 
 @pytest.fixture
 def gz(client, orgs, login_as):
-    assert login_as("GZ").status_code == 302
+    assert_admin_logged_in(client, login_as("GZ"), "广州市总工会")
     return client
 
 

@@ -3,7 +3,7 @@ minutes, on the portal and the API alike, per account (not per address), with a 
 from datetime import timedelta
 
 from factories import valid_id_number
-from support import csrf_token
+from support import assert_sent_to_login, csrf_token
 
 from backoffice.models import Applicant, AuditEvent
 from backoffice.models.base import utcnow
@@ -69,7 +69,7 @@ def test_the_portal_locks_too_with_a_chinese_message(client, orgs, db):
     assert "连续输错密码次数过多，账号已临时锁定，请 15 分钟后再试" in page
     page = _portal_login(client, id_number, PASSWORD).text
     assert "账号已临时锁定" in page and "退出" not in page  # not logged in
-    assert client.get("/portal/profile").status_code == 302
+    assert_sent_to_login(client.get("/portal/profile"), "/portal/login")
 
 
 def test_the_lock_is_per_account_not_per_address(client, orgs, db):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from support import csrf_token
+from support import assert_portal_logged_in, csrf_token
 from test_review_journey import PASSWORD, api_applicant
 from test_review_queue import admin_of
 
@@ -61,7 +61,7 @@ def portal_client(app, applicant):
     page = c.get("/portal/login")
     r = c.post("/portal/login", data={"id_number": applicant.id_number, "password": PASSWORD,
                                       "csrf_token": csrf_token(page.text)})
-    assert r.status_code == 302, r.text
+    assert_portal_logged_in(c, r, applicant.name)
     return c
 
 

@@ -2,20 +2,17 @@
 from backoffice.domain.enums import OrgStatus
 from backoffice.models import AdminUser
 
-from support import csrf_token, logout
+from support import assert_admin_logged_in, assert_sent_to_login, csrf_token, logout
 
 
 def test_login_then_console(client, orgs, login_as):
-    r = login_as("YX")
-    assert r.status_code == 302 and r.headers["Location"].startswith("/admin")
-    page = client.get("/admin/")
-    assert page.status_code == 200 and "越秀区总工会" in page.text
+    assert_admin_logged_in(client, login_as("YX"), "越秀区总工会")
 
 
 def test_wrong_password_is_refused_with_chinese_message(client, orgs, login_as):
     r = login_as("yx_admin", "wrong-password")
     assert r.status_code == 200 and "用户名或密码错误" in r.text
-    assert client.get("/admin/applications/").status_code == 302
+    assert_sent_to_login(client.get("/admin/applications/"))
 
 
 def test_unknown_user_gets_same_message(client, orgs, login_as):
@@ -35,7 +32,7 @@ def test_lockout_after_repeated_failures(client, orgs, login_as, db):
 def test_login_without_csrf_is_rejected(client, orgs):
     r = client.post("/login", data={"username": "yx_admin", "password": "demo-YX-2021"})
     assert r.status_code == 400
-    assert client.get("/admin/applications/").status_code == 302
+    assert_sent_to_login(client.get("/admin/applications/"))
 
 
 def test_session_replay_after_logout_fails(app, client, orgs, login_as):
@@ -45,8 +42,7 @@ def test_session_replay_after_logout_fails(app, client, orgs, login_as):
     logout(client)
     replay = app.test_client()
     replay.set_cookie("session", cookie)
-    r = replay.get("/admin/applications/")
-    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert_sent_to_login(replay.get("/admin/applications/"))
 
 
 def test_deactivated_user_loses_live_session(client, orgs, login_as, db):
@@ -55,7 +51,7 @@ def test_deactivated_user_loses_live_session(client, orgs, login_as, db):
     user = db.session.execute(db.select(AdminUser).filter_by(username="yx_admin")).scalar_one()
     user.active = False
     db.session.commit()
-    assert client.get("/admin/applications/").status_code == 302
+    assert_sent_to_login(client.get("/admin/applications/"))
     assert "停用" in login_as("YX").text
 
 
@@ -64,7 +60,7 @@ def test_disabled_parent_org_cuts_subtree_sessions(client, orgs, login_as, db):
     assert client.get("/admin/applications/").status_code == 200
     orgs["YX"].status = OrgStatus.DISABLED
     db.session.commit()
-    assert client.get("/admin/applications/").status_code == 302
+    assert_sent_to_login(client.get("/admin/applications/"))
     assert "停用" in login_as("YX-METRO").text
 
 

@@ -2,7 +2,7 @@
 import io
 
 import pytest
-from support import csrf_token
+from support import assert_portal_logged_in, assert_sent_to_login, csrf_token
 from test_intake_world import png_bytes
 
 from backoffice.domain.enums import ApplicationState
@@ -30,9 +30,8 @@ def test_demo_roster_worker_registers_applies_uploads_submits_and_sees_rank(clie
     assert client.get("/portal/").status_code == 200
     r = _post(client, "/portal/register", {"name": entry.name, "id_number": entry.id_number,
                                            "mobile": "13912345678", "password": "Good-Password-1"})
-    assert r.status_code == 302
-    home = client.get("/portal/")
-    assert entry.name in home.text and "您符合本批次的申报条件" in home.text
+    assert_portal_logged_in(client, r, entry.name)
+    assert "您符合本批次的申报条件" in client.get("/portal/").text
     r = _post(client, f"/portal/batches/{batch.id}/apply", {"org_id": str(entry.org_id)})
     assert r.status_code == 302
     app_url = r.headers["Location"]
@@ -54,15 +53,14 @@ def test_demo_roster_worker_registers_applies_uploads_submits_and_sees_rank(clie
 
 
 def test_portal_refuses_strangers_and_other_peoples_applications(client, demo):
-    r = client.get("/portal/applications/1")
-    assert r.status_code == 302 and "/portal/login" in r.headers["Location"]
+    assert_sent_to_login(client.get("/portal/applications/1"), "/portal/login")
     r = _post(client, "/portal/login", {"id_number": "nobody", "password": "x"})
     assert "身份证号或密码错误" in r.text
     mine = db.session.execute(db.select(Application).order_by(Application.id)).scalars().first()
     theirs = db.session.execute(db.select(Application).where(Application.applicant_id != mine.applicant_id)
                                 ).scalars().first()
     r = _post(client, "/portal/login", {"id_number": mine.applicant.id_number, "password": "demo-Worker-2021"})
-    assert r.status_code == 302
+    assert_portal_logged_in(client, r, mine.applicant.name)
     assert client.get(f"/portal/applications/{mine.id}").status_code == 200
     assert client.get(f"/portal/applications/{theirs.id}").status_code == 404
 

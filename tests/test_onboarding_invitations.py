@@ -5,7 +5,7 @@ from datetime import timedelta
 import cv2
 import numpy as np
 import pytest
-from support import csrf_token
+from support import assert_no_permission, csrf_token
 from test_onboarding_flow import create_link, register
 from test_onboarding_flow import registration as form_data
 
@@ -169,7 +169,7 @@ def test_reviewer_cannot_open_invitations(client, orgs, login_as):
     from backoffice.extensions import db
     db.session.commit()
     login_as("yx_reviewer", "Review-2024-ok")
-    assert client.get("/admin/invitations/").status_code == 302
+    assert_no_permission(client, client.get("/admin/invitations/"))
 
 
 def test_cli_create_invite_prints_the_url(app, orgs, monkeypatch):

@@ -3,7 +3,7 @@ rate limits hold per process meanwhile); after PostgreSQL drops every connection
 import io
 
 import pytest
-from support import csrf_token, make_app
+from support import assert_admin_logged_in, csrf_token, make_app
 from test_intake_world import PASSWORD, draft, id_number, make_batch, png_bytes, worker
 
 from backoffice.domain.enums import ApplicationState as S
@@ -43,7 +43,7 @@ def test_with_redis_killed_login_upload_and_submit_work(redis_app, own_redis):
     application = _world()
     client = redis_app.test_client()
     assert client.get("/healthz").json["redis"] == "ok"
-    assert _admin_login(client).status_code == 302  # a limit counted in Redis while it was up
+    assert_admin_logged_in(client, _admin_login(client), "越秀区总工会")  # a limit counted in Redis while it was up
 
     own_redis.kill()
 
