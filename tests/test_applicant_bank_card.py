@@ -1,15 +1,14 @@
 """The applicant enters the card the subsidy is paid to (portal and API); a failed payment asks for a new card,
 and the new card puts the application into the next payment batch."""
 import pytest
-from test_applicant_world import (
-    admin_of,
+from factories.applicants import (
     approved_for,
     luhn_complete,
     portal_client,
     post_page,
     worker,
 )
-from test_review_journey import _bank_result, make_batch
+from factories.review import admin_of, bank_result, make_batch
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.extensions import db
@@ -79,7 +78,7 @@ def _fail_payment(orgs, application: Application):
     city = admin_of("GZ")
     pb = payments.create_batch(application.batch, city)
     (d,) = pb.disbursements
-    payments.import_results(pb, city, _bank_result([(d.id, "失败", "户名与账号不符")]), "r.xlsx")
+    payments.import_results(pb, city, bank_result([(d.id, "失败", "户名与账号不符")]), "r.xlsx")
     db.session.expire_all()
     assert application.state == S.PAYMENT_FAILED
 
@@ -112,7 +111,7 @@ def test_failed_payment_asks_for_a_new_card_and_the_fix_joins_the_next_batch(app
     assert client.get(f"/api/v1/applications/{application.id}", headers=headers).json["payment"]["action"] is None
     pb2 = payments.create_batch(batch, admin_of("GZ"))
     assert [(d.application_id, d.bank_card) for d in pb2.disbursements] == [(application.id, OTHER)]
-    payments.import_results(pb2, admin_of("GZ"), _bank_result([(pb2.disbursements[0].id, "成功", "")]), "r.xlsx")
+    payments.import_results(pb2, admin_of("GZ"), bank_result([(pb2.disbursements[0].id, "成功", "")]), "r.xlsx")
     db.session.expire_all()
     r = client.get(f"/api/v1/applications/{application.id}", headers=headers)
     assert r.json["state"] == "paid" and r.json["payment"] is None

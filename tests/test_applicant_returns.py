@@ -2,14 +2,8 @@
 appeals filed on the portal with their reply and outcome, over the portal and the API."""
 from datetime import timedelta
 
-from test_applicant_world import (
-    admin_of,
-    portal_client,
-    post_page,
-    submitted_for,
-    worker,
-)
-from test_review_journey import make_batch
+from factories.applicants import portal_client, post_page, submitted_for, worker
+from factories.review import admin_of, make_batch
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.extensions import db

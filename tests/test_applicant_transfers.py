@@ -1,13 +1,7 @@
 """迁入迁出 asked by the worker (portal and API), followed until both unions approved; and the OpenAPI document
 describes every applicant-side addition."""
-from test_applicant_world import (
-    admin_of,
-    portal_client,
-    post_page,
-    submitted_for,
-    worker,
-)
-from test_review_journey import make_batch
+from factories.applicants import portal_client, post_page, submitted_for, worker
+from factories.review import admin_of, make_batch
 
 from backoffice.domain.enums import OrgStatus
 from backoffice.extensions import db

@@ -4,7 +4,7 @@ the ORM resubmit path."""
 from concurrent.futures import Future
 
 import pytest
-from test_intake_world import draft, make_batch, worker
+from factories.intake import draft, make_batch, worker
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.domain.quota import Outcome

@@ -3,7 +3,7 @@ import io
 import re
 
 import pytest
-from test_intake_world import (
+from factories.intake import (
     PASSWORD,
     draft,
     id_number,
@@ -212,6 +212,7 @@ def test_input_no_database_can_store_is_a_400_not_a_500(client, batch, orgs):
 
 def test_returned_application_is_fixed_and_resubmitted_keeping_its_rank(client, batch, orgs):
     from datetime import timedelta
+
     from backoffice.models.base import utcnow
     (tok, app_id), _ = _drafts(batch, orgs, 2)
     h = auth(tok)

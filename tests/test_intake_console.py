@@ -1,8 +1,8 @@
 """Console screens: the GZ-style programme list, batch form with document kinds, funding lines, roster upload."""
 import io
 
+from factories.intake import draft, id_number, make_batch, worker
 from support import csrf_token, location_path, logout
-from test_intake_world import draft, id_number, make_batch, worker
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.extensions import db

@@ -3,7 +3,7 @@ SQL): it must see exactly what the ORM reads see, on SQLite and on PostgreSQL.""
 from datetime import date
 
 import pytest
-from test_intake_world import draft, make_batch, roster_batch, worker
+from factories.intake import draft, make_batch, roster_batch, worker
 
 from backoffice.domain import eligibility as rules
 from backoffice.domain.enums import ApplicationState as S
@@ -12,7 +12,6 @@ from backoffice.intake import fast_submit
 from backoffice.models import RosterEntry
 from backoffice.services import applications
 from backoffice.services.applications import ApplicationError
-
 
 pytestmark = pytest.mark.both_engines
 

@@ -2,13 +2,13 @@
 import io
 
 import pytest
+from factories.intake import png_bytes
 from support import assert_portal_logged_in, assert_sent_to_login, csrf_token
-from test_intake_world import png_bytes
 
+from backoffice.demo.seed import DEMO_PROGRAMME, PER_STATE, seed_demo_world
 from backoffice.domain.enums import ApplicationState
 from backoffice.extensions import db
 from backoffice.models import Application, Batch, RosterEntry
-from backoffice.demo.seed import DEMO_PROGRAMME, PER_STATE, seed_demo_world
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import threading
 from collections import Counter
 
 import pytest
-from test_intake_world import draft, make_batch, worker
+from factories.intake import draft, make_batch, worker
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.extensions import db

@@ -2,8 +2,8 @@
 import io
 from datetime import date
 
+from factories.intake import id_number
 from openpyxl import Workbook, load_workbook
-from test_intake_world import id_number
 
 from backoffice.extensions import db
 from backoffice.models import (

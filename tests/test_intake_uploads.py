@@ -2,7 +2,7 @@
 import io
 
 import pytest
-from test_intake_world import jpeg_bytes, pdf_bytes, png_bytes
+from factories.intake import jpeg_bytes, pdf_bytes, png_bytes
 
 from backoffice.domain import uploads as rules
 from backoffice.extensions import db
@@ -82,7 +82,7 @@ def test_decompression_bomb_is_rejected_before_decoding():
 
 
 def test_png_with_jpeg_name_is_stored_as_png(client, app, orgs):
-    from test_intake_world import draft, make_batch, worker
+    from factories.intake import draft, make_batch, worker
 
     from backoffice.services.applicants import issue_token
     batch = make_batch(orgs["GZ"])
@@ -112,7 +112,7 @@ def test_png_with_jpeg_name_is_stored_as_png(client, app, orgs):
 
 
 def test_api_refuses_a_pdf_without_a_page_with_both_messages(client, app, orgs):
-    from test_intake_world import draft, make_batch, worker
+    from factories.intake import draft, make_batch, worker
 
     from backoffice.services.applicants import issue_token
     person = worker(3, orgs["YX-METRO"], orgs["GZ"])

@@ -5,9 +5,9 @@ from datetime import timedelta
 import cv2
 import numpy as np
 import pytest
+from factories.onboarding import create_link, register
+from factories.onboarding import registration as form_data
 from support import assert_no_permission, csrf_token
-from test_onboarding_flow import create_link, register
-from test_onboarding_flow import registration as form_data
 
 from backoffice.domain.enums import OrgStatus
 from backoffice.models import AuditEvent, Invitation, Organisation

@@ -3,8 +3,8 @@ rate limits hold per process meanwhile); after PostgreSQL drops every connection
 import io
 
 import pytest
+from factories.intake import PASSWORD, draft, id_number, make_batch, png_bytes, worker
 from support import assert_admin_logged_in, csrf_token, make_app
-from test_intake_world import PASSWORD, draft, id_number, make_batch, png_bytes, worker
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.domain.enums import VerificationStatus as VS

@@ -52,8 +52,7 @@ def test_login_keeps_a_local_next(app, client, orgs):
 
 
 def test_review_page_and_decision_keep_next_on_the_console(app, client, orgs, login_as):
-    from test_review_journey import make_batch, post_form
-    from test_review_queue import submitted
+    from factories.review import make_batch, post_form, submitted
 
     from backoffice.extensions import db
     application = submitted(orgs, make_batch(orgs), rank=1)

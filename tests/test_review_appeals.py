@@ -2,9 +2,8 @@
 from datetime import timedelta
 
 import pytest
+from factories.review import admin_client, admin_of, make_batch, post_form, submitted
 from support import csrf_token
-from test_review_journey import admin_client, make_batch, post_form
-from test_review_queue import admin_of, submitted
 
 from backoffice.domain.enums import AppealStatus, TransferStatus
 from backoffice.domain.enums import ApplicationState as S

@@ -23,8 +23,7 @@ def test_bulk_approve_runs_on_the_worker(rq_app):
     from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     _db.session.commit()
-    from test_review_journey import make_batch
-    from test_review_queue import admin_of, submitted
+    from factories.review import admin_of, make_batch, submitted
     batch = make_batch(orgs)
     apps = [submitted(orgs, batch, rank=i + 1) for i in range(3)]
     _db.session.commit()

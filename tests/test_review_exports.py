@@ -2,12 +2,11 @@
 import csv
 import io
 
+from factories import grant
+from factories.review import make_batch, submitted
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from test_review_journey import make_batch
-from test_review_queue import submitted
-from factories import grant
 
 from backoffice.domain.masking import mask_card, mask_id_number, mask_name, neutralise
 from backoffice.extensions import db

@@ -5,53 +5,23 @@ import re
 from datetime import timedelta
 
 from factories import png_bytes, valid_id_number
-from openpyxl import Workbook, load_workbook
+from factories.review import (
+    admin_client,
+    api_applicant,
+    bank_result,
+    make_batch,
+    post_form,
+)
+from openpyxl import load_workbook
 from support import csrf_token
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.extensions import db
 from backoffice.models import (
     Application,
-    Batch,
     PaymentBatch,
-    Programme,
     PublicNotice,
 )
-from backoffice.models.base import utcnow
-
-PASSWORD = "Worker-pass-2021"
-
-
-def make_batch(orgs, **kw) -> Batch:
-    now = utcnow()
-    programme = Programme(org=orgs["GZ"], name=kw.pop("programme_name", "学历提升补助"))
-    fields = {"name": "第一批", "apply_opens_at": now - timedelta(days=1), "apply_closes_at": now + timedelta(days=10),
-                  "review_closes_at": now + timedelta(days=20), "quota": 5, "waitlist_cap": 5, "amount": 1500,
-                  "required_documents": [], "roster_required": False, "graduation_required": False}
-    fields.update(kw)
-    batch = Batch(programme=programme, **fields)
-    db.session.add_all([programme, batch])
-    db.session.commit()
-    return batch
-
-
-def api_applicant(client, name: str, n: int):
-    idn = valid_id_number(n)
-    r = client.post("/api/v1/auth/register", json={"name": name, "id_number": idn, "mobile": f"1380000{n:04d}",
-                                                    "password": PASSWORD})
-    assert r.status_code == 201, r.get_json()
-    return {"Authorization": f"Bearer {r.get_json()['token']}"}
-
-
-def admin_client(app, login_as, code):
-    c = app.test_client()
-    assert login_as(code, c=c).status_code == 302
-    return c
-
-
-def post_form(c, url, data):
-    page = c.get("/admin/review/")  # the queue page always carries a form (bulk approve), hence a token
-    return c.post(url, data={**data, "csrf_token": csrf_token(page.text)})
 
 
 def decide(c, app_id, **data):
@@ -138,7 +108,7 @@ def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:4] == ("流水号", "姓名", "身份证号", "银行卡号") and rows[1][3] == "6222020200112233445"
     assert "*" in rows[1][2]
-    result = _bank_result([(rows[1][0], "成功", "")])
+    result = bank_result([(rows[1][0], "成功", "")])
     page = city.get(f"/admin/payments/{pb.id}")
     r = city.post(f"/admin/payments/{pb.id}/results", data={"csrf_token": csrf_token(page.text),
                                                             "file": (io.BytesIO(result), "result.xlsx")})
@@ -164,12 +134,3 @@ def _state(app_id):
     return a.state, a.reviewing_org_id
 
 
-def _bank_result(rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["流水号", "姓名", "状态", "失败原因"])
-    for did, status, reason in rows:
-        ws.append([did, "x", status, reason])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

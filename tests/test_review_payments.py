@@ -3,10 +3,9 @@ import io
 from datetime import timedelta
 
 import pytest
+from factories.review import admin_of, bank_result, make_batch, submitted
 from openpyxl import load_workbook
 from support import csrf_token
-from test_review_journey import _bank_result, make_batch
-from test_review_queue import admin_of, submitted
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.domain.enums import PaymentStatus
@@ -36,7 +35,7 @@ def approved(orgs, batch, n, unit="YX-METRO"):
 def _upload(c, pb_id, rows):
     page = c.get(f"/admin/payments/{pb_id}")
     return c.post(f"/admin/payments/{pb_id}/results", data={"csrf_token": csrf_token(page.text),
-                                                             "file": (io.BytesIO(_bank_result(rows)), "r.xlsx")})
+                                                             "file": (io.BytesIO(bank_result(rows)), "r.xlsx")})
 
 
 def test_failed_payment_goes_back_and_into_the_next_batch(app, orgs, login_as):
@@ -68,7 +67,7 @@ def test_failed_payment_goes_back_and_into_the_next_batch(app, orgs, login_as):
     payments.update_bank_card(bad.applicant, "6222 0202 0099 8877 665")
     pb2 = payments.create_batch(batch, city)
     assert [d.application_id for d in pb2.disbursements] == [bad.id]
-    payments.import_results(pb2, city, _bank_result([(pb2.disbursements[0].id, "成功", "")]), "r.xlsx")
+    payments.import_results(pb2, city, bank_result([(pb2.disbursements[0].id, "成功", "")]), "r.xlsx")
     db.session.expire_all()
     assert bad.state == S.PAID
     paid = c.get("/admin/payments/paid?export=csv").get_data(as_text=True)
@@ -87,7 +86,7 @@ def test_matching_funding_line_pays_its_own_rows(app, orgs):
         payments.create_batch(batch, admin_of("GZ"), line)
     pb = payments.create_batch(batch, admin_of("YX"), line)
     assert [(d.application_id, float(d.amount)) for d in pb.disbursements] == [(a.id, 500.0)]
-    payments.import_results(pb, admin_of("YX"), _bank_result([(pb.disbursements[0].id, "成功", "")]), "r.xlsx")
+    payments.import_results(pb, admin_of("YX"), bank_result([(pb.disbursements[0].id, "成功", "")]), "r.xlsx")
     db.session.expire_all()
     assert pb.disbursements[0].status == PaymentStatus.PAID
     assert a.state == S.APPROVED  # the city's own payment decides the state, not the matching line

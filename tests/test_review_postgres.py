@@ -15,8 +15,7 @@ def test_queue_filters_and_review_on_postgres(pg_app):
     from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()
     _db.session.commit()
-    from test_review_journey import make_batch
-    from test_review_queue import admin_of, submitted
+    from factories.review import admin_of, make_batch, submitted
     batch = make_batch(orgs)
     clean = submitted(orgs, batch, rank=1)
     flagged = submitted(orgs, batch, rank=2, flags=["id_card_front:name_match"])

@@ -2,28 +2,14 @@
 from datetime import timedelta
 
 import pytest
-from factories import applicant
-from test_review_journey import make_batch, post_form
+from factories.review import admin_of, make_batch, post_form, submitted
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.domain.review import ReviewError
 from backoffice.extensions import db
-from backoffice.models import AdminUser, Application, ReviewJob
+from backoffice.models import ReviewJob
 from backoffice.models.base import utcnow
 from backoffice.services import review
-
-admin_of = lambda code: db.session.execute(
-    db.select(AdminUser).join(AdminUser.org).where(AdminUser.org.has(code=code))).scalars().first()
-
-
-def submitted(orgs, batch, *, rank=None, waitlist=None, flags=None, unit="YX-METRO", at=None):
-    org = orgs[unit]
-    a = Application(batch=batch, applicant=applicant(org), org_id=org.id, flags=flags or [],
-                    state=S.WAITLISTED if waitlist else S.IN_REVIEW, quota_rank=rank, waitlist_position=waitlist,
-                    reviewing_org_id=None if waitlist else org.id, submitted_at=at or utcnow(), amount=batch.amount)
-    db.session.add(a)
-    db.session.flush()
-    return a
 
 
 def test_refusal_frees_the_slot_for_the_head_of_the_waitlist(app, orgs):

@@ -1,10 +1,7 @@
 """The console side of verification: flag icons, the flag filter, scoped evidence, pages, requeue, CLI."""
 import pytest
+from factories.verification import make_application, seeded_document
 from support import csrf_token, logout
-from test_verification_helpers import (
-    make_application,
-    seeded_document,
-)
 
 from backoffice.domain.enums import VerificationStatus as VS
 from backoffice.models import Document

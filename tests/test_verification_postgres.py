@@ -1,7 +1,7 @@
 """Verification on PostgreSQL: inline run, the JSON flag filter, idempotent results under the unique key."""
 import pytest
+from factories.verification import make_application, seeded_document
 from sqlalchemy import select
-from test_verification_helpers import make_application, seeded_document
 
 from backoffice.domain.enums import VerificationStatus as VS
 from backoffice.extensions import db

@@ -1,7 +1,7 @@
 """Verification through a real RQ worker on the real Redis: end to end, idempotency, failures, Redis down."""
 import pytest
+from factories.verification import seeded_document
 from rq import SimpleWorker
-from test_verification_helpers import seeded_document
 
 from backoffice.domain.enums import VerificationStatus as VS
 from backoffice.extensions import db as _db

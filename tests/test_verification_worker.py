@@ -9,8 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from factories.verification import add_document, form_image, make_application
 from support import REDIS_URL
-from test_verification_helpers import add_document, form_image, make_application
 
 from backoffice.domain.enums import DocumentKind
 from backoffice.domain.enums import VerificationStatus as VS
@@ -60,7 +60,7 @@ def _statuses(ids) -> list:
 
 
 def _documents(count: int) -> list[int]:
-    from test_verification_helpers import ROSTER_ID
+    from factories.verification import ROSTER_ID
 
     from backoffice.demo.seed import ensure_demo_orgs
     orgs = ensure_demo_orgs()

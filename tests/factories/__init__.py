@@ -5,8 +5,24 @@ from datetime import date, datetime, timedelta
 from backoffice.domain.enums import ApplicationState, DocumentKind, OrgKind
 from backoffice.extensions import db
 from backoffice.models import (
-    AdminUser, Appeal, Applicant, Application, AuditEvent, Batch, Disbursement, Document, FundingLine, Invitation,
-    Notification, Organisation, PaymentBatch, Programme, PublicNotice, ReviewAction, RosterBatch, RosterEntry,
+    AdminUser,
+    Appeal,
+    Applicant,
+    Application,
+    AuditEvent,
+    Batch,
+    Disbursement,
+    Document,
+    FundingLine,
+    Invitation,
+    Notification,
+    Organisation,
+    PaymentBatch,
+    Programme,
+    PublicNotice,
+    ReviewAction,
+    RosterBatch,
+    RosterEntry,
     Transfer,
     VerificationResult,
 )
