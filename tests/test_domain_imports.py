@@ -1,4 +1,5 @@
 """The domain is plain Python: importing all of it loads no web framework, database layer or image library."""
+import ast
 import json
 import pkgutil
 import subprocess
@@ -42,3 +43,24 @@ def test_verifier_checksums_load_without_the_pipeline():
 def test_the_check_itself_sees_a_heavy_import():
     """Guards the guard: importing the pipeline must show up, or the tests above prove nothing."""
     assert "cv2" in loaded_after_importing(["verifier.pipeline"])
+
+
+ALLOWED_OUTSIDE_STDLIB = {"verifier.checksums"}  # pure (GB 11643, Luhn): one implementation for the project
+
+
+def test_domain_source_imports_only_the_stdlib_itself_and_the_checksums():
+    """Also inside functions, where a lazy import would slip past the sys.modules check above."""
+    found = {}
+    for path in sorted(Path(backoffice.domain.__path__[0]).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            bad = [n for n in names if n.split(".")[0] not in sys.stdlib_module_names
+                   and n not in ALLOWED_OUTSIDE_STDLIB]
+            if bad:
+                found.setdefault(path.name, []).extend(bad)
+    assert found == {}

@@ -5,6 +5,7 @@ import pytest
 from factories.intake import jpeg_bytes, pdf_bytes, png_bytes
 
 from backoffice.domain import uploads as rules
+from backoffice.services import upload_files
 from backoffice.extensions import db
 from backoffice.models import Document
 
@@ -17,9 +18,9 @@ def _bomb() -> bytes:
 
 
 def test_accepts_png_jpeg_and_pdf_by_content():
-    assert rules.inspect(png_bytes((30, 20))) == rules.Inspected("image/png", "png", 30, 20, len(png_bytes((30, 20))))
-    assert rules.inspect(jpeg_bytes()).mime == "image/jpeg"
-    pdf = rules.inspect(pdf_bytes())
+    assert upload_files.inspect(png_bytes((30, 20))) == rules.Inspected("image/png", "png", 30, 20, len(png_bytes((30, 20))))
+    assert upload_files.inspect(jpeg_bytes()).mime == "image/jpeg"
+    pdf = upload_files.inspect(pdf_bytes())
     assert pdf.mime == "application/pdf" and pdf.width > 0 and pdf.height > pdf.width
 
 
@@ -32,7 +33,7 @@ def test_accepts_png_jpeg_and_pdf_by_content():
 ])
 def test_rejects(data, code):
     with pytest.raises(rules.UploadRejected) as exc:
-        rules.inspect(data)
+        upload_files.inspect(data)
     assert exc.value.code == code and exc.value.message
 
 
@@ -42,7 +43,7 @@ NO_PAGE_TREE = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj\ntra
 def test_a_pdf_without_a_page_is_refused_not_stored_as_a_blank_page():
     for data in (NO_PAGE_TREE, _blank_pdf()):
         with pytest.raises(rules.UploadRejected) as exc:
-            rules.inspect(data)
+            upload_files.inspect(data)
         assert exc.value.code == "pdf_blank_page" and "空白" in exc.value.message
 
 
@@ -56,7 +57,7 @@ def _blank_pdf() -> bytes:
 def test_a_long_pdf_keeps_only_its_first_page():
     import pypdfium2 as pdfium
     long = pdf_bytes(pages=40)
-    kept = rules.inspect(long)
+    kept = upload_files.inspect(long)
     assert kept.size == len(kept.data) < len(long)
     assert len(pdfium.PdfDocument(kept.data)) == 1
 
@@ -65,19 +66,19 @@ def test_exactly_3_mb_is_allowed_by_size():
     data = jpeg_bytes()
     padded = data + b"\x00" * (3 * 1024 * 1024 - len(data))  # JPEG decoders ignore bytes after EOI
     assert len(padded) == 3 * 1024 * 1024
-    assert rules.inspect(padded).mime == "image/jpeg"
+    assert upload_files.inspect(padded).mime == "image/jpeg"
 
 
 def test_truncated_jpeg_is_rejected():
     data = jpeg_bytes((400, 300))
     with pytest.raises(rules.UploadRejected) as exc:
-        rules.inspect(data[: len(data) // 2])
+        upload_files.inspect(data[: len(data) // 2])
     assert exc.value.code == "corrupt_file"
 
 
 def test_decompression_bomb_is_rejected_before_decoding():
     with pytest.raises(rules.UploadRejected) as exc:
-        rules.inspect(_bomb())
+        upload_files.inspect(_bomb())
     assert exc.value.code == "too_many_pixels"
 
 

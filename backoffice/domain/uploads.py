@@ -1,13 +1,13 @@
-"""Upload rules: the file's type comes from its content, images must decode fully, PDFs must render a page."""
+"""Upload rules: size limits, the file's type from its content (magic bytes), and the messages for refusals.
+
+Opening the file (decoding an image fully, rendering a PDF's first page) is services/upload_files.py: it needs
+Pillow and pdfium, which the domain does not import."""
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass, field
 
 MAX_BYTES = 3 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a phone photo is ~12 MP; past this it is a bomb, not a scan
-PDF_RENDER_SCALE = 150 / 72  # first page at 150 dpi
 
 ALLOWED = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "pdf": ("application/pdf", "pdf")}
 
@@ -40,8 +40,8 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> Inspected:
-    """Accept the bytes as an upload or raise UploadRejected with a Chinese message."""
+def check_envelope(data: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """What can be told before opening the file: not empty, not too big, a type we take. Returns the type."""
     if not data:
         raise UploadRejected("empty_file", "文件是空的，请重新选择。")
     if len(data) > max_bytes:
@@ -49,74 +49,10 @@ def inspect(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     kind = sniff(data)
     if kind is None:
         raise UploadRejected("unsupported_type", "只能上传 jpg、jpeg、png 图片或 pdf 文件。")
-    if kind == "pdf":
-        data, (width, height) = _pdf_first_page(data, max_pixels)
-    else:
-        width, height = _image_size(data, kind, max_pixels)
-    mime, ext = ALLOWED[kind]
-    return Inspected(mime=mime, ext=ext, width=width, height=height, size=len(data), data=data)
+    return kind
 
 
-def _image_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
-    from PIL import Image
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
-            if img.format and img.format.lower() != kind:
-                raise UploadRejected("unsupported_type", "文件内容与图片格式不符。")
-            # The header is read before any pixel: refuse bombs before they are decompressed.
-            if img.width * img.height > max_pixels:
-                raise UploadRejected("too_many_pixels", "图片像素过大，请缩小后再上传。")
-            img.load()  # truncated or corrupt files fail here
-            return img.width, img.height
-    except UploadRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected("too_many_pixels", "图片像素过大，请缩小后再上传。") from None
-    except Exception:  # noqa: BLE001  (Pillow raises many kinds for broken files)
-        raise UploadRejected("corrupt_file", "图片已损坏或不完整，请重新拍照上传。") from None
-
-
-BLANK_LEVEL = 250  # the darkest pixel of a rendered page that carries nothing (paper white is 255)
-
-
-def _pdf_first_page(data: bytes, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
-    """The first page as a PDF of its own (what reviewers and the verifier read; a 5000-page file is not kept
-    whole) and its size at the render scale. A page tree that leads nowhere renders as a blank default page:
-    a blank first page is refused, since there is nothing on it to review."""
-    import pypdfium2 as pdfium
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except Exception:  # noqa: BLE001
-        raise UploadRejected("corrupt_file", "PDF 文件已损坏或已加密，无法打开。") from None
-    try:
-        if len(pdf) < 1:
-            raise UploadRejected("pdf_no_page", "PDF 文件没有页面，请重新导出后上传。")
-        page = pdf[0]
-        w, h = page.get_size()
-        width, height = round(w * PDF_RENDER_SCALE), round(h * PDF_RENDER_SCALE)
-        if width * height > max_pixels or width <= 0 or height <= 0:
-            raise UploadRejected("too_many_pixels", "PDF 页面尺寸过大。")
-        bitmap = page.render(scale=PDF_RENDER_SCALE, grayscale=True)
-        try:
-            if bitmap.to_numpy().min() >= BLANK_LEVEL:
-                raise UploadRejected("pdf_blank_page", "PDF 第一页是空白的，请把材料所在的页面放在第一页后上传。")
-        finally:
-            bitmap.close()
-        if len(pdf) == 1:
-            return data, (width, height)
-        single = pdfium.PdfDocument.new()
-        try:
-            single.import_pages(pdf, [0])
-            out = io.BytesIO()
-            single.save(out)
-            return out.getvalue(), (width, height)
-        finally:
-            single.close()
-    except UploadRejected:
-        raise
-    except Exception:  # noqa: BLE001
-        raise UploadRejected("corrupt_file", "PDF 第一页无法显示，请重新导出后上传。") from None
-    finally:
-        pdf.close()
+def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
+    """Refuse decompression bombs from the header's size, before any pixel is decoded."""
+    if width * height > max_pixels:
+        raise UploadRejected("too_many_pixels", "图片像素过大，请缩小后再上传。")

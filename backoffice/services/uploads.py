@@ -10,7 +10,7 @@ from ..domain import uploads as rules
 from ..domain.enums import DocumentKind, VerificationStatus
 from ..extensions import db
 from ..models import Application, Document, VerificationResult
-from . import audit, storage
+from . import audit, storage, upload_files
 from .applications import EDITABLE, ApplicationError
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def upload_document(application: Application, kind: str, data: bytes, filename: 
     if application.state not in EDITABLE:
         raise ApplicationError("invalid_state", "申请已提交，当前不能修改材料。", 409)
     try:
-        info = rules.inspect(data, max_bytes=current_app.config.get("MAX_UPLOAD_BYTES", rules.MAX_BYTES))
+        info = upload_files.inspect(data, max_bytes=current_app.config.get("MAX_UPLOAD_BYTES", rules.MAX_BYTES))
     except rules.UploadRejected as exc:
         raise ApplicationError(exc.code, exc.message, 413 if exc.code == "file_too_large" else 422) from None
     key, digest = storage.save(info.data, info.ext)
