@@ -3,7 +3,10 @@
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from .domain.permissions import Permission
+from .domain.auth import password_problems
+from .domain.permissions import Permission, label
+from .extensions import db
+from .models import AdminUser, Organisation
 
 PERMISSION_NAMES = [p.value for p in Permission]
 
@@ -42,9 +45,6 @@ def register(app) -> None:
 @with_appcontext
 def create_admin_cmd(org_code, username, password, role, grants):
     """Create an admin or reviewer account for an organisation."""
-    from .domain.auth import password_problems
-    from .extensions import db
-    from .models import AdminUser, Organisation
     from .services import accounts, audit
     org = db.session.execute(db.select(Organisation).filter_by(code=org_code)).scalar_one_or_none()
     if org is None:
@@ -68,14 +68,11 @@ def create_admin_cmd(org_code, username, password, role, grants):
 
 
 def _permission_list(user) -> str:
-    from .domain.permissions import label
     return "、".join(label(p) for p in sorted(user.permissions)) or "无"
 
 
 def _change_permission(username, permission, grant: bool):
     """The operator's own grants and revokes (the root of every chain of grants), audited as the system's."""
-    from .extensions import db
-    from .models import AdminUser
     from .services import permissions
     user = db.session.execute(db.select(AdminUser).filter_by(username=username)).scalar_one_or_none()
     if user is None:

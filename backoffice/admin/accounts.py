@@ -7,8 +7,10 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import SelectMultipleField
 
 from ..domain import permissions as rules
+from ..domain.clock import beijing
 from ..domain.enums import AdminRole
 from ..domain.permissions import PERMISSION_LABELS, Permission
+from ..extensions import db
 from ..services import permissions
 
 
@@ -81,7 +83,6 @@ class AccountPermissionsMixin:
     def apply_permissions(self, actor, model, ticked, is_created) -> None:
         """The account ends up with what was ticked (within what its role and level allow) plus what the form
         could not offer; each change is checked and audited by the service."""
-        from ..extensions import db
         if is_created:
             db.session.flush()  # grants are audited against the new account's id
         else:
@@ -100,7 +101,6 @@ class AccountPermissionsMixin:
                 "history": permissions.history(user)}
 
     def render(self, template, **kwargs):
-        from ..domain.clock import beijing
         return super().render(template, beijing=beijing, via_labels=VIA_LABELS, **kwargs)
 
 

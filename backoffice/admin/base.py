@@ -8,19 +8,20 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.tools import iterdecode
 from flask_admin.tools import rec_getattr
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 
 from ..domain.enums import AdminRole
 from ..domain.masking import shown
 from ..domain.redirects import local_target
+from ..extensions import db
 from ..models.base import pii_kind
 from ..services.exports import Column
 from ..services.scope import scope_clause
+from . import paging
 from .disclosure import SCREEN_KINDS, screen_unmasked
 from .display import TYPE_FORMATTERS, ChineseFilterConverter
-from . import paging
 from .exporting import export_response, wants_unmasked
 from .forms import ConsoleForm, ModelConverter
 
@@ -215,7 +216,6 @@ class ScopedModelView(SecuredMixin, ModelView):
 
     def _choices_factory(self, target):
         def factory():
-            from ..extensions import db
             return db.session.query(target).filter(self.choices_scope(target))
         return factory
 

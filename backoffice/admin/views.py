@@ -1,22 +1,27 @@
 """Console views for the core tables; feature packages add their own views beside these."""
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
-from flask_admin.contrib.sqla.filters import FilterEqual
 from wtforms import PasswordField
 
 from ..domain.auth import password_problems
-from ..domain.masking import shown
+from ..domain.credit_code import problem
 from ..domain.enums import (
-    DOCUMENT_KIND_LABELS, ORG_KIND_LABELS, ORG_STATUS_LABELS, STATE_LABELS, AdminRole,
+    DOCUMENT_KIND_LABELS,
+    ORG_KIND_LABELS,
+    ORG_STATUS_LABELS,
+    STATE_LABELS,
+    AdminRole,
 )
 from ..domain.labels import ACTOR_TYPES, AUDIT_ACTIONS, TARGET_TYPES, audit_action
-from ..models import Application, AuditEvent
+from ..domain.masking import shown
+from ..models import Applicant, Application, AuditEvent
 from ..services import accounts, audit
 from ..verification import ui as verification_ui
 from ..verification.actions import ApplicationRequeueMixin, DocumentRequeueMixin
 from .accounts import AccountPermissionsMixin, permission_field, permission_labels
-from .disclosure import pii
 from .base import ScopedModelView
+from .disclosure import pii
 from .display import human
 
 
@@ -40,7 +45,6 @@ def _mime(v, c, m, p):
 def _credit_code_valid(form, field):
     from wtforms.validators import ValidationError
 
-    from ..domain.credit_code import problem
     message = problem(field.data) if field.data else None
     if message:
         raise ValidationError(message)
@@ -165,7 +169,6 @@ class ApplicationView(ApplicationRequeueMixin, ScopedModelView):
 
     @staticmethod
     def person_search():
-        from ..models import Applicant
         return Applicant.name, Applicant.id_number, Application.id, (Applicant, Applicant.id == Application.applicant_id)
     can_create = False
     can_edit = False

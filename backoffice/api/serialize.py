@@ -1,6 +1,7 @@
 """Applications, batches and documents as the API's JSON."""
 from __future__ import annotations
 
+from ..domain.bank_card import masked
 from ..domain.eligibility import missing_documents
 from ..domain.enums import DOCUMENT_KIND_LABELS, STATE_LABELS, DocumentKind
 from ..models import Application, Batch, Document
@@ -68,7 +69,6 @@ def appeal(a) -> dict:
 
 
 def bank_card(applicant, problems) -> dict:
-    from ..domain.bank_card import masked
     return {"is_set": bool(applicant.bank_card), "masked": masked(applicant.bank_card) or None,
             "payment_failures": [{"application_id": p.application.id, "reason": p.reason,
                                   "retry_ready": p.retry_ready} for p in problems]}

@@ -5,7 +5,9 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain import permissions as rules
 from ..domain.enums import AdminRole, OrgKind, OrgStatus
+from ..domain.permissions import Permission
 from ..extensions import db
 from .base import created_at, enum_column
 
@@ -77,7 +79,6 @@ class AdminUser(UserMixin, db.Model):
     @property
     def holder(self):
         """The account as domain.permissions sees it."""
-        from ..domain import permissions as rules
         return rules.Holder(self.id, self.role, rules.level_of(self.org.kind), self.org.path,
                             frozenset(r.permission for r in self.permission_rows), bool(self.active))
 
@@ -88,7 +89,6 @@ class AdminUser(UserMixin, db.Model):
 
     @property
     def can_unmask(self) -> bool:
-        from ..domain.permissions import Permission
         return Permission.UNMASK in self.permissions
 
     @property

@@ -2,6 +2,11 @@
 import click
 from flask.cli import with_appcontext
 
+from ..domain.enums import AppealStatus
+from ..extensions import db
+from ..models import Appeal, Organisation
+from ..models.base import utcnow
+
 
 @click.command("release-overdue-returns")
 @with_appcontext
@@ -18,10 +23,6 @@ def appeals_digest_cmd():
     """每日申诉提醒：各单位待答复及逾期的申诉数量。"""
     from sqlalchemy import func, select
 
-    from ..domain.enums import AppealStatus
-    from ..extensions import db
-    from ..models import Appeal, Organisation
-    from ..models.base import utcnow
     now = utcnow()
     rows = db.session.execute(select(Organisation.name, func.count(Appeal.id),
                                      func.sum(db.case((Appeal.due_at < now, 1), else_=0)))

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, exists, or_, select
 
 from ..domain.enums import ApplicationState
-from ..models import Application, Organisation
+from ..models import Applicant, Application, Organisation
 from ..services.scope import scope_clause
 
 
@@ -50,7 +50,6 @@ def _date(text: str) -> datetime | None:
 def build(admin_org: Organisation, f: QueueFilter):
     """Applications in the admin's subtree matching `f`: a level's work or one batch by submit rank (quota rank,
     then time), anything wider newest first."""
-    from ..models import Applicant
     stmt = select(Application).where(scope_clause(Application, admin_org.path))
     if f.mine:
         stmt = stmt.where(Application.state == ApplicationState.IN_REVIEW,

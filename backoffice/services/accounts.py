@@ -5,6 +5,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain import auth as rules
+from ..domain.enums import AdminRole, OrgStatus
 from ..extensions import db
 from ..models import AdminUser, Organisation
 from ..models.base import utcnow
@@ -56,7 +57,6 @@ def authenticate(username: str, password: str, ip: str | None = None) -> LoginRe
 
 
 def _org_message(org: Organisation) -> str:
-    from ..domain.enums import OrgStatus
     if org.status == OrgStatus.PENDING:
         return "所在组织的入网申请尚在审核中，审核通过后方可登录。"
     if org.status == OrgStatus.REJECTED:
@@ -79,7 +79,6 @@ def create_admin(org: Organisation, username: str, password: str, role="admin", 
                  via: str | None = None, **kw) -> AdminUser:
     """A new account with its role's default permissions: those `granted_by` may hand out (None: the system,
     e.g. the CLI, a registration or the demo seed, limited only by the role and level). The caller commits."""
-    from ..domain.enums import AdminRole
     from . import permissions
     user = AdminUser(org=org, username=username, password_hash=hash_password(password),
                      role=AdminRole(role), **kw)

@@ -1,9 +1,13 @@
 """Figures for the console home page and the dashboard, always for one org subtree."""
+import json
+
 from sqlalchemy import func, select
 
 from ..domain.enums import ApplicationState, OrgStatus
+from ..domain.enums import ReviewDecision as D
 from ..extensions import db
-from ..models import Application, Organisation
+from ..models import Application, Batch, Organisation, Programme, ReviewAction
+from ..models.base import utcnow
 from . import tally
 from .scope import subtree_ids
 
@@ -45,7 +49,6 @@ def dashboard(org: Organisation) -> dict:
 
 
 def _batches(org: Organisation) -> list[dict]:
-    from ..models import Batch, Programme
     from .scope import scope_clause
     batches = db.session.execute(select(Batch).join(Programme).where(
         (scope_clause(Batch, org.path)) | Programme.org_id.in_(org.ancestor_ids()))
@@ -70,8 +73,6 @@ LEVEL_NAMES = {0: "市总工会", 1: "区（产业）工会"}  # deeper: 基层�
 def _median_days_per_level(org: Organisation) -> list[dict]:
     """Median days from reaching a level (基层 / 区 / 市) to that level's decision, over the last year of the
     subtree's review history; kept in Redis for LEVELS_TTL, since a whole city's history takes a while to read."""
-    import json
-
     from flask import current_app
     redis, key = current_app.extensions.get("xuebu_redis"), levels_key(org.id)
     if redis is not None:
@@ -99,9 +100,6 @@ def level_waits(org: Organisation) -> list[dict]:
     from datetime import timedelta
     from statistics import median
 
-    from ..domain.enums import ReviewDecision as D
-    from ..models import ReviewAction
-    from ..models.base import utcnow
     since = utcnow() - timedelta(days=LEVEL_WINDOW_DAYS)
     arrived = func.lag(ReviewAction.at, type_=ReviewAction.at.type).over(
         partition_by=ReviewAction.application_id, order_by=(ReviewAction.at, ReviewAction.id))
@@ -122,8 +120,6 @@ def level_waits(org: Organisation) -> list[dict]:
 
 def refresh_level_waits() -> int:
     """The worker keeps the city's and the districts' answers warm (their histories are the long ones)."""
-    import json
-
     from flask import current_app
     redis = current_app.extensions.get("xuebu_redis")
     if redis is None:

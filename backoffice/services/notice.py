@@ -4,11 +4,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..domain.enums import ApplicationState as S
+from ..domain.integrity import notice_running
 from ..domain.masking import mask_id_number, mask_name
+from ..domain.permissions import Permission
 from ..extensions import db
 from ..models import Application, Batch, PublicNotice
 from ..models.base import utcnow
-from ..domain.permissions import Permission
 from . import audit, permissions
 
 SHOWN = (S.APPROVED, S.PAID, S.PAYMENT_FAILED)  # an upheld objection takes a row off the public list
@@ -116,7 +117,6 @@ def _public_row(n: int, a: Application) -> dict:
 
 
 def is_open(notice: PublicNotice, now=None) -> bool:
-    from ..domain.integrity import notice_running
     return notice_running(notice.starts_at, notice.ends_at, notice.withdrawn_at, now or utcnow())
 
 

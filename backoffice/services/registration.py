@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import credit_code
 from ..domain import invitations as rules
 from ..domain.auth import password_problems
-from ..domain.enums import OrgKind, OrgStatus
+from ..domain.enums import ORG_KIND_LABELS, OrgKind, OrgStatus
 from ..extensions import db
 from ..models import AdminUser, Invitation, Organisation
 from ..models.base import utcnow
@@ -82,7 +82,6 @@ def _field_problems(invitation: Invitation, data: RegistrationData) -> list[str]
 
 
 def _kind_label(kind: OrgKind) -> str:
-    from ..domain.enums import ORG_KIND_LABELS
     return ORG_KIND_LABELS[kind]
 
 

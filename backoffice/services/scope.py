@@ -7,11 +7,28 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from ..domain.enums import OrgKind, OrgStatus
-
+from ..extensions import db
 from ..models import (
-    AdminUser, Appeal, Applicant, Application, AuditEvent, Batch, Disbursement, Document, FundingLine,
-    Invitation, Notification, Organisation, PaymentBatch, Programme, PublicNotice, ReviewAction, RosterBatch, RosterEntry,
-    Transfer, VerificationResult,
+    AdminUser,
+    Appeal,
+    Applicant,
+    Application,
+    AuditEvent,
+    Batch,
+    Disbursement,
+    Document,
+    FundingLine,
+    Invitation,
+    Notification,
+    Organisation,
+    PaymentBatch,
+    Programme,
+    PublicNotice,
+    ReviewAction,
+    RosterBatch,
+    RosterEntry,
+    Transfer,
+    VerificationResult,
 )
 
 
@@ -91,5 +108,4 @@ def scoped_get(model, pk, path: str):
     """The row of `model` with primary key `pk` if it lies in the subtree at `path`, else None."""
     if pk is None:
         return None
-    from ..extensions import db
     return db.session.execute(select(model).where(model.id == pk, scope_clause(model, path))).scalar_one_or_none()

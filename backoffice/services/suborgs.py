@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from ..domain.auth import password_problems
 from ..domain.enums import AdminRole, OrgKind, OrgStatus
+from ..domain.invitations import USERNAME
 from ..extensions import db
 from ..models import AdminUser, Organisation
 from ..models.base import utcnow
@@ -102,7 +103,6 @@ def add_account(actor, org: Organisation, *, username: str, display_name: str = 
     if org.id != actor.org.id:
         below(actor, org)
     _may_manage_accounts(actor, org)
-    from ..domain.invitations import USERNAME
     username = (username or "").strip()
     if not USERNAME.match(username):
         raise SubOrgError("用户名应以字母开头，3–40 位，只能包含字母、数字、下划线、点和减号。")

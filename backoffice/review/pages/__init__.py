@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ...domain.enums import OrgKind
 from ...domain.permissions import Permission
 from ...extensions import db
-from ...models import Batch, FundingLine
+from ...models import Batch, FundingLine, Programme
 from ...services.scope import scope_clause
 from ...services.scope import scoped_get as scoped_row
 
@@ -20,7 +20,6 @@ def scoped_get(model, pk):
 
 def visible_batches_stmt():
     """Batches of my subtree's programmes and of my ancestors' (the city's batch is every level's work)."""
-    from ...models import Programme
     org = current_user.org
     return select(Batch).join(Programme).where(
         scope_clause(Batch, org.path) | Programme.org_id.in_(org.ancestor_ids()))
@@ -36,7 +35,6 @@ def visible_batch(batch_id):
 
 
 def visible_programmes():
-    from ...models import Programme
     return db.session.execute(select(Programme).where(Programme.id.in_(
         visible_batches_stmt().with_only_columns(Batch.programme_id))).order_by(Programme.id)).scalars().all()
 
