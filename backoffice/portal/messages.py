@@ -6,7 +6,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from ..domain.notifications import EVENT_LABELS, Event
 from ..extensions import db
 from ..services import notifications
-from .views import bp, login_required
+from .blueprint import bp, login_required
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 CHANNEL_LABELS = {"sms": "短信", "email": "邮件", "log": "站内"}
