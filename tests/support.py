@@ -174,3 +174,12 @@ def assert_no_permission(client, resp) -> None:
     """A logged-in admin refused a page: sent back to the console home, which says why."""
     assert location_path(resp) == "/admin/", (resp.status_code, resp.headers.get("Location"))
     assert "您没有权限访问该页面。" in client.get("/admin/").text
+
+
+def told(event: str) -> list[tuple[int, str, str]]:
+    """(worker id, channel, status) of every message about `event` in the outbox, in the order written."""
+    from backoffice.models import Notification
+    rows = db.session.execute(db.select(Notification).where(Notification.event == event,
+                                                            Notification.recipient_type == "applicant")
+                              .order_by(Notification.id)).scalars()
+    return [(r.recipient_id, r.channel, r.status) for r in rows]

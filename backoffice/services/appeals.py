@@ -8,11 +8,11 @@ from ..domain.integrity import may_appeal, notice_running
 from ..domain.enums import AppealStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
+from ..domain.notifications import Event
 from ..extensions import db
 from ..models import Appeal, Application, PublicNotice, ReviewAction
 from ..models.base import utcnow
-from . import audit, quota
-from .notify import notify
+from . import audit, notifications, quota
 from .review import apply, chain_for, log
 
 APPEALABLE = (S.RETURNED, S.REFUSED)
@@ -129,10 +129,10 @@ def decide(appeal: Appeal, admin, upheld: bool, reply: str, now=None) -> Appeal:
         _reopen(application, appeal, admin, now)
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.DISMISSED
     audit.record("appeal_decided", actor=admin, target=appeal, detail={"upheld": upheld})
+    if appeal.source == "applicant":  # an objection's filer is the public, not the worker
+        notifications.announce(Event.APPEAL_ANSWERED, application, appeal.id, detail=f"答复：{reply}",
+                               outcome="申诉成立，重新审核" if upheld else "申诉未获支持")
     db.session.commit()
-    if appeal.source == "applicant":
-        verdict = "申诉成立，申请已重新进入审核" if upheld else "申诉未获支持"
-        notify(application.applicant, "申诉答复", f"您的申请 #{application.id}：{verdict}。答复：{reply}")
     return appeal
 
 
