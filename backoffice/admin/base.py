@@ -154,10 +154,10 @@ class ScopedModelView(SecuredMixin, ModelView):
         if self.person_search is None or not search.strip():
             return super()._apply_search(query, count_query, joins, count_joins, search)
         from ..review.queue import person_matches
-        name, id_number, record_id, join = self.person_search()
+        name, id_number_hash, record_id, join = self.person_search()
         if join is not None:
             query = query.join(*join)
-        return query.filter(person_matches(search, name, id_number, record_id)), count_query, joins, count_joins
+        return query.filter(person_matches(search, name, id_number_hash, record_id)), count_query, joins, count_joins
 
     # Flask-Admin's own count would scan every row of a large subtree; paging.total estimates past EXACT_COUNT.
     simple_list_pager = True

@@ -201,10 +201,10 @@ class RosterEntryView(ScopedModelView):
 
     @staticmethod
     def person_search():
-        return RosterEntry.name, RosterEntry.id_number, None, None
+        return RosterEntry.name, RosterEntry.id_number_hash, None, None
 
     def search_placeholder(self):
-        return "姓名（从姓开始）或身份证号"
+        return "姓名（从姓开始）或完整身份证号"
 
 
 def add_views(admin) -> None:
