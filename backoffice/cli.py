@@ -124,7 +124,8 @@ def revoke_permission_cmd(username, permission):
 
 
 @click.command("rotate-keys")
-@click.option("--rehash", is_flag=True, help="also recompute every ID number's lookup hash (after XUEBU_LOOKUP_KEY changed)")
+@click.option("--rehash", is_flag=True,
+              help="also recompute every ID number's lookup hash (after XUEBU_LOOKUP_KEY changed)")
 @click.option("--batch", default=1000, show_default=True, help="rows per transaction")
 @with_appcontext
 def rotate_keys_cmd(rehash, batch):

@@ -3,6 +3,7 @@ key rotation, and production refusing to start without keys."""
 import base64
 import io
 import os
+import re
 from datetime import date
 
 import psycopg
@@ -199,3 +200,19 @@ def test_production_without_keys_refuses_to_start(tmp_path, monkeypatch):
     monkeypatch.setenv("XUEBU_DATA_KEYS", f"main:{_key()}")
     assert create_app().extensions["xuebu_keyring"].current == "main"
 
+
+
+def test_the_console_edits_an_encrypted_mobile_as_text(app, client, orgs, login_as):
+    login_as("GZ")
+    unit = orgs["YX-METRO"]
+    page = client.get(f"/admin/orgs/edit/?id={unit.id}")
+    assert 'name="contact_mobile"' in page.text
+    form = {k: v for k, v in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page.text)}
+    form.update(name=unit.name, code=unit.code, kind=unit.kind.value, contact_mobile="13922223333",
+                csrf_token=csrf_token(page.text))
+    r = client.post(f"/admin/orgs/edit/?id={unit.id}", data=form)
+    assert r.status_code == 302, r.text
+    db.session.expire_all()
+    assert db.session.get(type(unit), unit.id).contact_mobile == "13922223333"
+    stored = _raw(app, "SELECT contact_mobile FROM organisation WHERE id = %s", unit.id)[0][0]
+    assert stored.startswith("v1:") and "13922223333" not in stored

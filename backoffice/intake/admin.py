@@ -191,6 +191,8 @@ class RosterBatchView(_Audited):
 class RosterEntryView(ScopedModelView):
     column_list = ("roster_batch", "name", "id_number", "org", "enrolment_date", "school", "level", "graduated")
     column_searchable_list = ("name", "id_number")
+    # ID numbers are stored encrypted: their order in the table means nothing, so the list does not sort by them.
+    column_sortable_list = ("name", "enrolment_date", "school", "level", "graduated")
     column_filters = ("level", "graduated", "enrolment_date")
     column_labels = LABELS
     column_formatters = {"id_number": _mask_id}
