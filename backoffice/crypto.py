@@ -81,8 +81,8 @@ def _b64_key(text: str, what: str, size: int | None = 32) -> bytes:
         key = base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise KeyringError(f"{what} is not valid base64") from exc
-    if size and len(key) != size or len(key) < 32:
-        raise KeyringError(f"{what} must be {size or 'at least 32'} bytes (base64 of `openssl rand 32`)")
+    if len(key) != size if size else len(key) < 32:
+        raise KeyringError(f"{what} must be {size or 'at least 32'} bytes (`openssl rand -base64 32`)")
     return key
 
 
