@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import ApplicationState, ReviewDecision
+from ..domain.notifications import Event
 from ..domain.quota import Counters, Outcome, Slot, assign, first_free_rank
 from ..extensions import db
 from ..models import (
@@ -22,8 +23,7 @@ from ..models import (
     Organisation,
     ReviewAction,
 )
-from . import audit
-from .notify import notify_after_commit
+from . import audit, notifications
 
 
 @dataclass(frozen=True)
@@ -187,14 +187,15 @@ def _promote(head: Application, rank: int, *, actor, freed_by: Application, reas
     head.amount = head.batch.amount
     db.session.flush()
     _close_waitlist_gap(head.batch_id, old_position)
-    db.session.add(ReviewAction(application=head, decision=ReviewDecision.PROMOTE,
-                                from_state=ApplicationState.WAITLISTED.value,
-                                to_state=ApplicationState.IN_REVIEW.value,
-                                reason=f"候补递补：第 {rank} 号名额"))
+    step = ReviewAction(application=head, decision=ReviewDecision.PROMOTE,
+                        from_state=ApplicationState.WAITLISTED.value, to_state=ApplicationState.IN_REVIEW.value,
+                        reason=f"候补递补：第 {rank} 号名额")
+    db.session.add(step)
     audit.record("quota_slot_promoted", actor=actor, org_id=head.org_id, target=head,
                  detail={"rank": rank, "freed_by": freed_by.id, "reason": reason})
-    notify_after_commit(db.session, head.applicant, "候补递补成功",
-                        f"您的补助申请（编号 {head.id}）已递补获得第 {rank} 号名额，现进入单位工会审核。")
+    db.session.flush()
+    notifications.announce(Event.PROMOTED, head, step.id, rank=rank,
+                           detail="现已进入单位工会审核，请留意审核结果。")
 
 
 def reclaim_slot(application: Application, *, actor=None) -> int | None:
