@@ -86,7 +86,8 @@ class ScopedModelView(SecuredMixin, ModelView):
     # Internal bookkeeping nobody reads: kept off the details pages.
     column_details_exclude_list = ("password_hash", "storage_key", "sha256", "token_hash", "session_version",
                                    "failed_logins", "verification_alive_at", "verification_queued_at",
-                                   "verification_started_at", "invitation_id", "path", "released_slots")
+                                   "verification_started_at", "invitation_id", "path", "released_slots",
+                                   "id_number_hash")
 
     # Columns holding personal data are found from the model (info={"pii": kind}, models.base.pii_kind); a view
     # adds here only what the model cannot say (a computed column, or a function of the row).
