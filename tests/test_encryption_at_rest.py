@@ -43,7 +43,8 @@ def _raw_rows(app, table: str) -> list[str]:
 def _raw(app, sql: str, *params):
     url = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url) as conn:
-        return conn.execute(sql, params).fetchall()
+        cursor = conn.execute(sql, params or None)
+        return cursor.fetchall() if cursor.description else []
 
 
 def test_model_round_trip_keeps_plaintext_in_python_and_ciphertext_in_the_table(app, orgs):
@@ -216,3 +217,54 @@ def test_the_console_edits_an_encrypted_mobile_as_text(app, client, orgs, login_
     assert db.session.get(type(unit), unit.id).contact_mobile == "13922223333"
     stored = _raw(app, "SELECT contact_mobile FROM organisation WHERE id = %s", unit.id)[0][0]
     assert stored.startswith("v1:") and "13922223333" not in stored
+
+
+# An application with one document, as the schema stood before encryption (revision d6852ba5cb77).
+WORLD_AT_D6852 = """
+INSERT INTO programme (org_id, name, once_rule, enabled, created_at) SELECT id, '项目', 'per_person', true, now()
+  FROM organisation;
+INSERT INTO batch (programme_id, name, enabled, required_documents, roster_required, graduation_required,
+                   validity_years, allocated_count, waitlist_count, created_at, apply_opens_at, apply_closes_at,
+                   review_closes_at, quota, waitlist_cap, amount)
+  SELECT id, '批次', true, '[]', false, false, 8, 0, 0, now(), now(), now(), now(), 1, 0, 1500 FROM programme;
+INSERT INTO application (batch_id, applicant_id, org_id, state, return_items, flags, created_at, updated_at)
+  SELECT b.id, a.id, o.id, 'in_review', '[]', '[]', now(), now() FROM batch b, applicant a, organisation o;
+INSERT INTO document (application_id, kind, storage_key, sha256, mime, size, rotation, verification_status,
+                      verification_attempts, uploaded_at)
+  SELECT id, 'id_card_front', 'k', 's', 'image/png', 1, 0, 'done', 1, now() FROM application;
+"""
+
+
+def test_the_migration_encrypts_existing_rows_and_the_downgrade_restores_them(tmp_path, pg_url):
+    from flask_migrate import downgrade, upgrade
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=pg_url)
+    number = valid_id_number(61)
+    with app.app_context():
+        upgrade(revision="d6852ba5cb77")
+        _raw(app, "INSERT INTO organisation (path, depth, code, name, kind, status, contact_mobile, created_at) "
+                  "VALUES ('/', 0, 'C', '市总工会', 'city', 'active', '13900002222', now())")
+        _raw(app, "INSERT INTO roster_batch (org_id, name, created_at) SELECT id, '名单', now() FROM organisation")
+        _raw(app, "INSERT INTO applicant (name, id_number, mobile, password_hash, bank_card, token_version, "
+                  "failed_logins, created_at) VALUES (%s, %s, %s, 'x', %s, 1, 0, now())",
+             NAME, number, MOBILE, CARD)
+        _raw(app, "INSERT INTO roster_entry (roster_batch_id, name, id_number, enrolment_date, graduated, "
+                  "created_at) SELECT id, %s, %s, '2020-09-01', true, now() FROM roster_batch",
+             NAME, number)
+        _raw(app, WORLD_AT_D6852 + "INSERT INTO verification_result (document_id, checks_version, sha256, result, "
+                  "flags, created_at) SELECT id, 'v', 's', '{\"checks\": [{\"name\": \"id_number_match\", "
+                  f"\"value\": \"{number}\"}}]}}', '[]', now() FROM document")
+        upgrade()
+        assert db.session.execute(db.select(VerificationResult.result)).scalar_one()["checks"][0]["value"] == number
+        for table in TABLES[:2] + ("organisation", "verification_result"):
+            for plain in (number, CARD, MOBILE, "13900002222"):
+                assert not [row for row in _raw_rows(app, table) if plain in row], (plain, table)
+        from backoffice.services.applicants import find_by_id_number
+        person = find_by_id_number(number)
+        assert (person.name, person.mobile, person.bank_card) == (NAME, MOBILE, CARD)
+        assert db.session.execute(db.select(RosterEntry.id_number)).scalar_one() == number
+        db.session.remove()
+        downgrade(revision="d6852ba5cb77")
+        assert _raw(app, "SELECT id_number, mobile, bank_card FROM applicant") == [(number, MOBILE, CARD)]
+        assert _raw(app, "SELECT id_number FROM roster_entry") == [(number,)]
+        assert _raw(app, "SELECT result FROM verification_result")[0][0]["checks"][0]["value"] == number
+        db.engine.dispose()
