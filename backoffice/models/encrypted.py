@@ -2,6 +2,7 @@
 import json
 
 from sqlalchemy import String, Text
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from ..crypto import keyring
@@ -10,11 +11,25 @@ from ..crypto import keyring
 STORED_LENGTH = 255
 
 
+# Each write draws a fresh nonce, so `column == value` in SQL would silently match nothing: refuse it loudly.
+REFUSED = {operators.eq, operators.ne, operators.lt, operators.le, operators.gt, operators.ge, operators.in_op,
+           operators.not_in_op, operators.like_op, operators.ilike_op, operators.startswith_op,
+           operators.endswith_op, operators.contains_op, operators.between_op}
+
+
+class _Comparator(TypeDecorator.Comparator):
+    def operate(self, op, *other, **kwargs):
+        if op in REFUSED:
+            raise TypeError(f"{self.expr} is encrypted: SQL cannot compare it (use its *_hash column)")
+        return super().operate(op, *other, **kwargs)
+
+
 class EncryptedString(TypeDecorator):
     """A string encrypted with the current data key on write and decrypted on read; `purpose` (id_number, card,
     mobile) is authenticated with it. SQL cannot compare these values: look rows up by their hash column."""
     impl = String(STORED_LENGTH)
     cache_ok = True
+    comparator_factory = _Comparator
 
     def __init__(self, purpose: str, max_chars: int):
         super().__init__()
