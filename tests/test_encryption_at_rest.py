@@ -18,7 +18,13 @@ from backoffice.domain.enums import DocumentKind
 from backoffice.domain.masking import mask_id_number
 from backoffice.extensions import db
 from backoffice.models import (
-    Applicant, Application, Disbursement, Document, PaymentBatch, RosterEntry, VerificationResult,
+    Applicant,
+    Application,
+    Disbursement,
+    Document,
+    PaymentBatch,
+    RosterEntry,
+    VerificationResult,
 )
 from backoffice.services.keys import rotate
 
@@ -179,9 +185,9 @@ def test_a_value_under_an_unknown_key_fails_loudly(tmp_path, pg_schema_url):
         assert keyring().decrypt(sealed, "card") == CARD
         with pytest.raises(KeyringError, match="does not decrypt"):
             keyring().decrypt(sealed, "id_number")  # the purpose is authenticated with the value
-    with _app_with_keys(tmp_path, pg_schema_url, f"b:{_key()}", _key()).app_context():
-        with pytest.raises(KeyringError, match="'a' is not in XUEBU_DATA_KEYS"):
-            keyring().decrypt(sealed, "card")
+    other = _app_with_keys(tmp_path, pg_schema_url, f"b:{_key()}", _key())
+    with other.app_context(), pytest.raises(KeyringError, match="'a' is not in XUEBU_DATA_KEYS"):
+        keyring().decrypt(sealed, "card")
 
 
 def test_production_without_keys_refuses_to_start(tmp_path, monkeypatch):

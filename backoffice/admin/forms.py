@@ -1,8 +1,8 @@
 """Form conversion for the console: enumerations as Chinese select boxes that keep the stored value."""
 from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_wtf import FlaskForm
 from flask_admin.form import DateTimeField, Select2Field
 from flask_admin.model.form import converts
+from flask_wtf import FlaskForm
 from wtforms import StringField, validators
 
 from ..domain.clock import from_beijing, to_beijing
