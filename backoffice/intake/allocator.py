@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
-from ..services.applications import ApplicationError
+from ..services.applications import ApplicationError, already_submitted
 from . import fast_submit
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ class GroupAllocator:
                 future.set_result(slot)
                 continue
             try:
-                future.set_result(fast_submit.answer(row, item, slot))
+                future.set_result(fast_submit.answer(row, claim, slot))
             except ApplicationError as exc:  # batch full, already submitted
                 future.set_exception(exc)
 
@@ -139,7 +139,7 @@ class GroupAllocator:
                 continue
             try:
                 if item.app_id in seen and rows.get(item.app_id) is not None:
-                    raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+                    raise already_submitted()
                 claim = fast_submit.screen(rows.get(item.app_id), item)
             except (ApplicationError, fast_submit.Returned) as exc:
                 future.set_exception(exc)
@@ -153,18 +153,9 @@ class GroupAllocator:
         from ..services.quota import allocate_group
         if db.engine.dialect.name != "postgresql":
             return allocate_group(claims)
-        from .pg_allocate import allocate_batch_group
-        results, rest = {}, []
-        by_batch: dict[int, list] = {}
-        for claim in claims:
-            by_batch.setdefault(claim.batch_id, []).append(claim)
+        from .pg_allocate import allocate_claims
         with self._connection() as conn:
-            for batch_id, group in by_batch.items():
-                got = allocate_batch_group(conn, batch_id, group)
-                if got is None:
-                    rest += group
-                else:
-                    results.update(got)
+            results, rest = allocate_claims(conn, claims)
         if results:
             self._flush()
         if rest:
