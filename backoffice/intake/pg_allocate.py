@@ -71,8 +71,9 @@ UNION ALL SELECT (SELECT released_slots FROM b), NULL, NULL, NULL
 
 def allocate_batch_group(connection, batch_id: int, claims: list) -> dict[int, Slot | None] | None:
     """Slots by application id (None: no longer a draft); None overall when the Python path must run."""
+    ids = list(dict.fromkeys(c.application_id for c in claims))  # a double submit: the first one counts
     rows = connection.execute(STATEMENT, {
-        **STATES, "batch_id": batch_id, "ids": [c.application_id for c in claims], "now": claims[0].now,
+        **STATES, "batch_id": batch_id, "ids": ids, "now": claims[0].now,
         "amount": str(claims[0].amount),
         "names": json.dumps([{"id": c.application_id, "name": c.applicant_name} for c in claims]),
     }).all()

@@ -60,6 +60,7 @@ def allocate_group(claims: list[Claim]) -> dict[int, Slot | None]:
     every submit in it, which is what keeps a 2000-place surge from queueing on the lock.
     """
     ids = [c.application_id for c in claims]
+    claims = list({c.application_id: c for c in claims}.values())  # a double submit counts once, where it came first
     claimed = set(db.session.execute(
         update(Application).where(Application.id.in_(ids), Application.state == S.DRAFT)
         .values(state=review_rules.target(S.DRAFT, A.SUBMIT)).returning(Application.id)
