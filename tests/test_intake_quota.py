@@ -193,3 +193,26 @@ def test_api_surge_on_postgres_through_the_group_allocator(pg_app, tmp_path):
         Application.batch_id == batch_id)).scalar() == 90
     assert db.session.execute(db.select(db.func.count(AuditEvent.id)).filter_by(
         action="application_submitted")).scalar() == 90
+
+
+def test_a_withdraw_that_lost_a_race_changes_nothing(app, orgs):
+    """The state change goes through the guarded transition: when a reviewer acted first, the withdraw is
+    refused and the slot it had begun to free is not given away."""
+    from sqlalchemy import update
+    batch_id, ids = _world(orgs, 2, 1, 1)
+    holder, waiting = (db.session.get(Application, i) for i in ids)
+    service.submit(holder)
+    service.submit(waiting)
+    assert holder.state == S.IN_REVIEW  # what the applicant's page showed …
+    with db.engine.begin() as other:  # … before a reviewer returned it in another session
+        other.execute(update(Application).where(Application.id == holder.id).values(state=S.RETURNED))
+    with pytest.raises(ApplicationError) as err:
+        service.withdraw(holder)
+    assert (err.value.code, err.value.status) == ("conflict", 409)
+    db.session.expire_all()
+    assert (holder.state, holder.quota_rank) == (S.RETURNED, 1)
+    assert (waiting.state, waiting.waitlist_position) == (S.WAITLISTED, 1)
+    batch = db.session.get(Batch, batch_id)
+    assert (batch.allocated_count, batch.waitlist_count) == (1, 1)
+    assert db.session.execute(db.select(ReviewAction).filter_by(application_id=holder.id, decision="withdraw")
+                              ).first() is None

@@ -89,10 +89,10 @@ def test_only_submits_queue_on_the_waitlist(state, action):
 
 def test_production_consults_this_table():
     """The services and the PostgreSQL statement take their states from domain.review, not from their own."""
+    from backoffice.domain.quota import Outcome, Slot
     from backoffice.intake.pg_allocate import STATES
     from backoffice.services import quota
     from backoffice.services.applications import WITHDRAWABLE
-    from backoffice.domain.quota import Outcome, Slot
     assert WITHDRAWABLE == {state for state, legal in LEGAL.items() if A.WITHDRAW in legal}
     assert STATES == {"draft": S.DRAFT.value, "submit": A.SUBMIT.value,
                       "placed": LEGAL[S.DRAFT][A.SUBMIT].value, "queued": S.WAITLISTED.value}

@@ -43,15 +43,6 @@ class Claim:
     now: datetime
 
 
-def allocate(claim: Claim) -> Slot | None:
-    """A slot for one submit: through the worker's group allocator when there is one, else directly."""
-    from flask import current_app
-    runner = current_app.extensions.get("xuebu_allocator")
-    if runner is not None:
-        return runner.run(claim)
-    return allocate_group([claim])[claim.application_id]
-
-
 def allocate_group(claims: list[Claim]) -> dict[int, Slot | None]:
     """One transaction for many submits, in arrival order; None for an application no longer a draft.
 
