@@ -66,9 +66,10 @@ def check_slot(slot) -> None:
 def batch_rules(batch) -> rules.BatchRules:
     """A batch's submit rules, from a Batch or from a snapshot row with its column names (the submit path's
     read carries programme_enabled and once_rule itself)."""
-    programme = getattr(batch, "programme", None)
-    programme_enabled = programme.enabled if programme is not None else batch.programme_enabled
-    once_rule = programme.once_rule if programme is not None else batch.once_rule
+    if isinstance(batch, Batch):
+        programme_enabled, once_rule = batch.programme.enabled, batch.programme.once_rule
+    else:
+        programme_enabled, once_rule = batch.programme_enabled, batch.once_rule
     return rules.BatchRules(
         opens_at=batch.apply_opens_at, closes_at=batch.apply_closes_at,
         enabled=bool(batch.enabled and programme_enabled), roster_required=batch.roster_required,
