@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from backoffice.extensions import db as _db
+from local_servers import sms_server, smtp_server  # noqa: F401  (fixtures)
 from support import PG_ADMIN_URL, REDIS_URL, csrf_token, make_app  # noqa: F401
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

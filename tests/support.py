@@ -136,3 +136,12 @@ def logout(client):
     if page.status_code != 200:  # not logged in: nothing to do
         return page
     return client.post("/logout", data={"csrf_token": csrf_token(page.text)})
+
+
+def told(event: str) -> list[tuple[int, str, str]]:
+    """(worker id, channel, status) of every message about `event` in the outbox, in the order written."""
+    from backoffice.models import Notification
+    rows = db.session.execute(db.select(Notification).where(Notification.event == event,
+                                                            Notification.recipient_type == "applicant")
+                              .order_by(Notification.id)).scalars()
+    return [(r.recipient_id, r.channel, r.status) for r in rows]

@@ -11,7 +11,7 @@ from test_review_journey import make_batch
 
 from backoffice.domain.enums import OrgStatus
 from backoffice.extensions import db
-from backoffice.models import AuditEvent, Transfer
+from backoffice.models import AuditEvent, Notification, Transfer
 from backoffice.services import transfers
 
 
@@ -47,6 +47,9 @@ def test_api_transfer_request_is_validated_listed_and_followed(client, orgs):
     listed = client.get("/api/v1/transfers", headers=headers).json["transfers"]
     assert listed[0]["status"] == "approved" and listed[0]["decided_at"]
     assert applicant.org_id == orgs["HZ-PORT"].id and application.org_id == orgs["HZ-PORT"].id
+    rows = db.session.execute(db.select(Notification).filter_by(event="transfer_decided")).scalars().all()
+    assert [(r.recipient_id, r.status) for r in rows] == [(applicant.id, "sent")]
+    assert "工会迁移申请已通过" in rows[0].body and orgs["HZ-PORT"].name in rows[0].body
 
 
 def test_worker_without_a_union_or_to_an_inactive_one_is_told_why(client, orgs):
@@ -78,6 +81,8 @@ def test_portal_transfer_page_offers_other_unions_and_shows_status(app, client, 
     transfers.reject(t, admin_of("HZ-PORT"), "未收到调动证明")
     page = c.get("/portal/transfers").text
     assert "未通过" in page and 'name="to_org_id"' in page
+    told = c.get("/portal/notifications").text  # the worker is told, and reads it under 消息
+    assert "工会迁移已办结" in told and "工会迁移申请未通过" in told and "未收到调动证明" in told
 
 
 def test_openapi_documents_the_applicant_side(client):

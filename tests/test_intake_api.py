@@ -3,6 +3,7 @@ import io
 import re
 
 import pytest
+from support import told
 from test_intake_world import (
     PASSWORD,
     draft,
@@ -94,9 +95,6 @@ def test_first_come_first_served_then_waitlist_then_full(client, batch, orgs):
 
 
 def test_withdraw_promotes_the_waitlisted_and_notifies(client, batch, orgs, app):
-    from backoffice.services.notify import MemoryNotifier
-    app.config["NOTIFIER"] = "memory"
-    MemoryNotifier.sent.clear()
     subs = _drafts(batch, orgs, 3)
     for tok, app_id in subs:
         client.post(f"/api/v1/applications/{app_id}/submit", headers=auth(tok))
@@ -107,7 +105,7 @@ def test_withdraw_promotes_the_waitlisted_and_notifies(client, batch, orgs, app)
     db.session.refresh(promoted)
     db.session.refresh(promoted.batch)
     assert (promoted.state, promoted.quota_rank, promoted.waitlist_position) == (S.IN_REVIEW, 1, None)
-    assert [s[0] for s in MemoryNotifier.sent] == [promoted.applicant_id]
+    assert told("promoted") == [(promoted.applicant_id, "log", "sent")]
     assert promoted.batch.waitlist_count == 0 and promoted.batch.allocated_count == 2
 
 

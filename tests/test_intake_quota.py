@@ -3,6 +3,7 @@ import threading
 from collections import Counter
 
 import pytest
+from support import told
 from test_intake_world import draft, make_batch, worker
 
 from backoffice.domain.enums import ApplicationState as S
@@ -111,9 +112,6 @@ def test_release_without_waitlist_frees_a_rank_for_the_next_submit(app, orgs):
 
 def test_release_slot_interface_for_reviewers(app, orgs):
     """What the review engineer calls when refusing: caller commits, promotion audited and notified after."""
-    from backoffice.services.notify import MemoryNotifier
-    app.config["NOTIFIER"] = "memory"
-    MemoryNotifier.sent.clear()
     _, ids = _world(orgs, 4, 2, 2)
     apps = [db.session.get(Application, i) for i in ids]
     for a in apps:
@@ -122,20 +120,19 @@ def test_release_slot_interface_for_reviewers(app, orgs):
     refused = apps[0]
     refused.state = S.REFUSED
     promoted = quota.release_slot(refused, actor=None, reason="不在名单")
-    assert MemoryNotifier.sent == []  # not before the commit
+    assert told("promoted") == [(apps[2].applicant_id, "log", "pending")]  # not sent before the commit
     db.session.commit()
     assert promoted.id == apps[2].id and promoted.quota_rank == 1 and promoted.state == S.IN_REVIEW
-    assert len(MemoryNotifier.sent) == 1 and MemoryNotifier.sent[0][0] == promoted.applicant_id
+    assert told("promoted") == [(promoted.applicant_id, "log", "sent")]
     db.session.refresh(apps[3])
     assert apps[3].waitlist_position == 1
     assert db.session.execute(db.select(AuditEvent).filter_by(action="quota_slot_promoted")).scalar_one()
     assert db.session.execute(db.select(ReviewAction).filter_by(application_id=promoted.id,
                                                                 decision="promote")).scalar_one()
     # A rolled-back promotion tells nobody.
-    MemoryNotifier.sent.clear()
     assert quota.release_slot(apps[1], reason="x").id == apps[3].id
     db.session.rollback()
-    assert MemoryNotifier.sent == []
+    assert told("promoted") == [(promoted.applicant_id, "log", "sent")]
 
 
 def test_resubmit_keeps_the_slot_before_the_due_time(app, orgs):

@@ -6,13 +6,11 @@ import hashlib
 import hmac
 import json
 import re
-import threading
-import urllib.parse
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from factories import applicant_with_application
+from local_servers import configure_channels, mail_text
 
 from backoffice.domain.notifications import SMS_CHARS, Event, compose, short_date
 from backoffice.extensions import db
@@ -44,97 +42,27 @@ def test_short_dates_are_beijing_time():
 
 # ---- channels against real local servers ----------------------------------------------------------------
 
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, envelope.original_content))
-            return "250 OK"
-
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    inbox.port = port
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox
-    controller.stop()
-
-
-class SmsProvider(BaseHTTPRequestHandler):
-    """Answers like Aliyun's SendSms: a JSON body with Code OK, or what the test queues in `answers`."""
-    received: list = []
-    answers: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        SmsProvider.received.append(dict(urllib.parse.parse_qsl(body)))
-        status, answer = SmsProvider.answers.pop(0) if SmsProvider.answers else (200, {"Code": "OK", "BizId": "1"})
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def sms_server():
-    SmsProvider.received, SmsProvider.answers = [], []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SmsProvider)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield SmsProvider, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-def _configure(app, channels, smtp=None, sms=None):
-    app.config.update(NOTIFY_CHANNELS=channels, PUBLIC_BASE_URL="https://xuebu.example.cn")
-    if smtp:
-        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_FROM="noreply@example.cn")
-    if sms:
-        app.config.update(ALIYUN_SMS_ENDPOINT=sms, ALIYUN_SMS_ACCESS_KEY_ID="kid", ALIYUN_SMS_ACCESS_KEY_SECRET="s3cret",
-                          ALIYUN_SMS_SIGN_NAME="广州市总工会", ALIYUN_SMS_TEMPLATES={"returned": "SMS_1001"},
-                          ALIYUN_SMS_TEMPLATE="SMS_1000")
-
-
 def _returned(application, occurrence=1):
     notifications.announce(Event.RETURNED, application, occurrence, due=short_date(utcnow() + timedelta(days=7)),
                            detail="需修改：身份证人像面（照片不清晰）")
 
 
 def test_email_reaches_a_real_smtp_server(app, orgs, smtp_server):
-    _configure(app, "email,log", smtp=smtp_server)
+    configure_channels(app, "email,log", smtp=smtp_server)
     person, application = applicant_with_application(orgs, email="worker@example.cn")
     _returned(application)
     db.session.commit()
     (rcpt, content), = smtp_server.messages
     assert rcpt == ["worker@example.cn"]
-    text = _decoded(content)
+    text = mail_text(content)
     assert "需修改" in text and "身份证人像面（照片不清晰）" in text and "https://xuebu.example.cn/portal/" in text
     rows = db.session.execute(db.select(Notification).order_by(Notification.channel)).scalars().all()
     assert [(r.channel, r.status) for r in rows] == [("email", "sent"), ("log", "sent")]
 
 
-def _decoded(raw: bytes) -> str:
-    import email
-    import email.policy
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    return message["Subject"] + "\n" + message.get_content()
-
-
 def test_sms_posts_a_signed_request_to_the_provider(app, orgs, sms_server):
     provider, endpoint = sms_server
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     person, application = applicant_with_application(orgs)
     _returned(application)
     db.session.commit()
@@ -152,7 +80,7 @@ def test_sms_posts_a_signed_request_to_the_provider(app, orgs, sms_server):
 
 def test_a_rolled_back_change_is_never_told(app, orgs, sms_server):
     provider, endpoint = sms_server
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     _, application = applicant_with_application(orgs)
     _returned(application)
     db.session.rollback()
@@ -161,7 +89,7 @@ def test_a_rolled_back_change_is_never_told(app, orgs, sms_server):
 
 def test_the_same_occurrence_is_told_once(app, orgs, sms_server):
     provider, endpoint = sms_server
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     _, application = applicant_with_application(orgs)
     for _ in range(2):
         _returned(application, occurrence=7)
@@ -171,7 +99,7 @@ def test_the_same_occurrence_is_told_once(app, orgs, sms_server):
 
 def test_the_daily_sms_limit_holds_and_the_rest_is_kept(app, orgs, sms_server):
     provider, endpoint = sms_server
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     app.config["SMS_PER_DAY"] = 2
     _, application = applicant_with_application(orgs)
     for n in range(3):
@@ -184,7 +112,7 @@ def test_the_daily_sms_limit_holds_and_the_rest_is_kept(app, orgs, sms_server):
 
 def test_sms_switched_off_for_the_programme_sends_none(app, orgs, sms_server):
     provider, endpoint = sms_server
-    _configure(app, "sms,log", sms=endpoint)
+    configure_channels(app, "sms,log", sms=endpoint)
     _, application = applicant_with_application(orgs)
     application.batch.programme.sms_enabled = False
     db.session.commit()
@@ -202,7 +130,7 @@ def test_a_failing_provider_is_retried_by_the_worker_without_loss_or_duplicates(
     from backoffice.services.queue import bulk_queue_name, get_queue
     provider, endpoint = sms_server
     app = redis_app(NOTIFY_JOB_PREFIX=f"notify-{id(provider)}")
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     orgs = ensure_demo_orgs()
     db.session.commit()
     _, application = applicant_with_application(orgs)
@@ -224,7 +152,7 @@ def test_a_failing_provider_is_retried_by_the_worker_without_loss_or_duplicates(
 
 def test_a_permanent_failure_is_shown_to_admins_who_can_send_again(app, orgs, sms_server, login_as, client):
     provider, endpoint = sms_server
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     _, application = applicant_with_application(orgs)
     provider.answers = [(200, {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "号码格式错误"})]
     _returned(application)
@@ -240,7 +168,7 @@ def test_the_daily_digest_lists_what_waits_at_each_level_and_nothing_else(app, o
     from backoffice.domain.enums import AppealStatus
     from backoffice.models import AdminUser, Appeal
     from backoffice.services.digests import send_digests
-    _configure(app, "email", smtp=smtp_server)
+    configure_channels(app, "email", smtp=smtp_server)
     for user in db.session.execute(db.select(AdminUser)).scalars():
         user.email = f"{user.username}@example.cn"
     now = utcnow()
@@ -254,7 +182,7 @@ def test_the_daily_digest_lists_what_waits_at_each_level_and_nothing_else(app, o
     db.session.commit()
     assert send_digests(now) == {"admins": 5, "digests": 2}
     assert send_digests(now)["digests"] == 2 and len(smtp_server.messages) == 2  # once a day, however often run
-    got = {rcpt[0]: _decoded(content) for rcpt, content in smtp_server.messages}
+    got = {rcpt[0]: mail_text(content) for rcpt, content in smtp_server.messages}
     assert set(got) == {"yxmetro_admin@example.cn", "yx_admin@example.cn"}
     assert "待审核申请2份" in got["yxmetro_admin@example.cn"] and "审核截止" in got["yxmetro_admin@example.cn"]
     assert "待答复申诉1件（逾期1件）" in got["yx_admin@example.cn"]
@@ -264,7 +192,7 @@ def test_the_daily_digest_lists_what_waits_at_each_level_and_nothing_else(app, o
 def test_the_worker_reads_what_they_were_told_and_sets_an_email(app, orgs, client):
     from support import csrf_token
     from werkzeug.security import generate_password_hash
-    _configure(app, "log")
+    configure_channels(app, "log")
     person, application = applicant_with_application(orgs)
     person.password_hash = generate_password_hash("Worker-2026-ok", method="pbkdf2:sha256:1000")
     _returned(application)
@@ -285,7 +213,7 @@ def test_the_worker_reads_what_they_were_told_and_sets_an_email(app, orgs, clien
 def test_admins_see_failed_sends_in_their_subtree_and_resend(app, orgs, client, login_as, sms_server):
     from support import csrf_token
     provider, endpoint = sms_server
-    _configure(app, "sms", sms=endpoint)
+    configure_channels(app, "sms", sms=endpoint)
     _, application = applicant_with_application(orgs)
     provider.answers = [(200, {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "号码格式错误"})]
     _returned(application)

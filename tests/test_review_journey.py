@@ -1,18 +1,23 @@
 """The whole road over HTTP: submit → unit return → resubmit → unit, district approve → district refuse →
-appeal upheld by the city → district, city approve → public notice → payment batch → bank results → paid."""
+appeal upheld by the city → district, city approve → public notice → payment batch → bank results → paid; and the
+worker is told of each step that matters to them, by e-mail and SMS, through real local servers."""
 import io
+import json
 import re
 from datetime import timedelta
 
 from factories import png_bytes, valid_id_number
 from openpyxl import Workbook, load_workbook
+from local_servers import configure_channels, mail_text
 from support import csrf_token
 
 from backoffice.domain.enums import ApplicationState as S
+from backoffice.domain.notifications import EVENT_LABELS, Event
 from backoffice.extensions import db
 from backoffice.models import (
     Application,
     Batch,
+    Notification,
     PaymentBatch,
     Programme,
     PublicNotice,
@@ -58,7 +63,10 @@ def decide(c, app_id, **data):
     return post_form(c, f"/admin/review/app/{app_id}/decide", data)
 
 
-def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_as):
+def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_as, smtp_server, sms_server):
+    provider, endpoint = sms_server
+    configure_channels(app, "log,email,sms", smtp=smtp_server, sms=endpoint)
+    app.config["SMS_PER_DAY"] = 10
     batch = make_batch(orgs)
     headers = api_applicant(client, "张小三", 501)
     r = client.post("/api/v1/applications", json={"batch_id": batch.id, "org_id": orgs["YX-METRO"].id},
@@ -69,6 +77,7 @@ def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_
     assert r.status_code == 200 and r.get_json()["state"] == "in_review" and r.get_json()["quota_rank"] == 1
     application = db.session.get(Application, app_id)
     application.applicant.bank_card = "6222020200112233445"
+    application.applicant.email = "zhang@example.cn"
     db.session.commit()
 
     unit, district, city = (admin_client(app, login_as, c) for c in ("YX-METRO", "YX", "GZ"))
@@ -156,6 +165,27 @@ def test_demo_application_goes_from_submission_to_paid(app, client, orgs, login_
     history = city.get(f"/admin/review/app/{app_id}").text
     for word in ("驳回", "修改后重新提交", "拒绝", "申诉成立", "发放成功"):
         assert word in history
+    _worker_was_told(app_id, provider, smtp_server, "13800000501", "zhang@example.cn")
+
+
+TOLD = [Event.RETURNED, Event.REFUSED, Event.APPEAL_ANSWERED, Event.APPROVED, Event.ON_NOTICE, Event.PAID]
+
+
+def _worker_was_told(app_id, provider, inbox, mobile, email):
+    """One SMS and one e-mail per step that matters, in order, each once; approvals below the city say nothing."""
+    rows = db.session.execute(db.select(Notification).where(Notification.application_id == app_id)
+                              .order_by(Notification.id)).scalars().all()
+    assert [r.event for r in rows if r.channel == "sms"] == [e.value for e in TOLD]
+    assert {(r.channel, r.status) for r in rows} == {("log", "sent"), ("email", "sent"), ("sms", "sent")}
+    assert [m["PhoneNumbers"] for m in provider.received] == [mobile] * len(TOLD)
+    assert json.loads(provider.received[0]["TemplateParam"])["due"]  # the resubmit deadline, in the SMS itself
+    assert json.loads(provider.received[-1]["TemplateParam"]) == {"app": f"#{app_id}", "amount": "1500.00",
+                                                                  "card_tail": "3445"}
+    assert [rcpt for rcpt, _ in inbox.messages] == [[email]] * len(TOLD)
+    mails = [mail_text(raw) for _, raw in inbox.messages]
+    assert [m.splitlines()[0] for m in mails] == [f"【学补】{EVENT_LABELS[e]}" for e in TOLD]
+    assert "反光看不清" in mails[0] and "未见毕业证" in mails[1] and "经核实已毕业" in mails[2]
+    assert not any("6222020200112233445" in m or valid_id_number(501) in m for m in mails)
 
 
 def _state(app_id):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from support import csrf_token
+from support import csrf_token, told
 from test_review_journey import _bank_result, make_batch
 from test_review_queue import admin_of, submitted
 
@@ -59,6 +59,8 @@ def test_failed_payment_goes_back_and_into_the_next_batch(app, orgs, login_as):
     assert r.status_code == 200 and "户名与账号不符" in r.text and "流水号不属于本发放批次" in r.text
     db.session.expire_all()
     assert ok.state == S.PAID and bad.state == S.PAYMENT_FAILED and "户名与账号不符" in bad.last_reason
+    assert told("paid") == [(ok.applicant_id, "log", "sent")]
+    assert told("payment_failed") == [(bad.applicant_id, "log", "sent")]
     assert pb.status == "closed"
     # Not again with the same card; with a corrected card it joins the next payment batch.
     with pytest.raises(PaymentError):
@@ -71,6 +73,7 @@ def test_failed_payment_goes_back_and_into_the_next_batch(app, orgs, login_as):
     payments.import_results(pb2, city, _bank_result([(pb2.disbursements[0].id, "成功", "")]), "r.xlsx")
     db.session.expire_all()
     assert bad.state == S.PAID
+    assert told("paid") == [(ok.applicant_id, "log", "sent"), (bad.applicant_id, "log", "sent")]
     paid = c.get("/admin/payments/paid?export=csv").get_data(as_text=True)
     assert paid.count("\n") == 3  # header + two paid rows
 

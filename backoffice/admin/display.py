@@ -58,12 +58,24 @@ class _TypedInBeijing:
         return [from_beijing(v) for v in cleaned] if isinstance(cleaned, list) else from_beijing(cleaned)
 
 
+class _KnownValuesOnly:
+    """A value that names no member (an edited or stale URL) is an invalid filter, ignored like any other, not a 500."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except (KeyError, LookupError) as exc:
+            raise ValueError(str(exc)) from exc
+
+
 class ChineseFilterConverter(FilterConverter):
     """Enum filters offer the Chinese labels (the stored values stay the option values); time filters read what
     is typed as Beijing time."""
     datetime_filters = tuple(f if not hasattr(f, "clean") or f.__name__ == "FilterEmpty"
                              else type(f"Beijing{f.__name__}", (_TypedInBeijing, f), {})
                              for f in FilterConverter.datetime_filters)
+    enum = tuple(f if not hasattr(f, "clean") else type(f"Known{f.__name__}", (_KnownValuesOnly, f), {})
+                 for f in FilterConverter.enum)
 
     @filters.convert("enum")
     def conv_enum(self, column, name, options=None, **kwargs):

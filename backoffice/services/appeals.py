@@ -7,11 +7,12 @@ from ..domain import review as rules
 from ..domain.enums import AppealStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
+from ..domain.notifications import Event
 from ..extensions import db
 from ..models import Appeal, Application, PublicNotice, ReviewAction
 from ..models.base import utcnow
-from . import audit
-from .review import chain_for, log, notify
+from . import audit, notifications
+from .review import chain_for, log
 
 APPEALABLE = (S.RETURNED, S.REFUSED)
 MAX_TEXT = 2000
@@ -129,10 +130,10 @@ def decide(appeal: Appeal, admin, upheld: bool, reply: str, now=None) -> Appeal:
         _reopen(application, appeal, admin, now)
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.DISMISSED
     audit.record("appeal_decided", actor=admin, target=appeal, detail={"upheld": upheld})
+    if appeal.source == "applicant":  # an objection's filer is the public, not the worker
+        notifications.announce(Event.APPEAL_ANSWERED, application, appeal.id, detail=f"答复：{reply}",
+                               outcome="申诉成立，重新审核" if upheld else "申诉未获支持")
     db.session.commit()
-    if appeal.source == "applicant":
-        verdict = "申诉成立，申请已重新进入审核" if upheld else "申诉未获支持"
-        notify(application.applicant, "申诉答复", f"您的申请 #{application.id}：{verdict}。答复：{reply}")
     return appeal
 
 

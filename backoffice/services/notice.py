@@ -2,14 +2,16 @@
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..domain.enums import ApplicationState as S
 from ..domain.masking import mask_id_number, mask_name
+from ..domain.notifications import Event, short_date
+from ..domain.permissions import Permission
 from ..extensions import db
 from ..models import Application, Batch, PublicNotice
 from ..models.base import utcnow
-from ..domain.permissions import Permission
-from . import audit, permissions
+from . import audit, notifications, permissions
 
 SHOWN = (S.APPROVED, S.PAID, S.PAYMENT_FAILED)  # an upheld objection takes a row off the public list
 
@@ -70,8 +72,19 @@ def publish(batch: Batch, admin, days: int, title: str = "", now=None, expected:
     db.session.add(notice)
     db.session.flush()
     audit.record("notice_published", actor=admin, target=notice, detail={"count": len(ids), "days": int(days)})
+    _tell_listed(notice)
     db.session.commit()
     return notice
+
+
+def _tell_listed(notice: PublicNotice) -> None:
+    until = short_date(notice.ends_at)
+    for start in range(0, len(notice.application_ids), 500):
+        chunk = notice.application_ids[start:start + 500]
+        for application in db.session.execute(select(Application).where(Application.id.in_(chunk))
+                                              .options(selectinload(Application.applicant))).scalars():
+            notifications.announce(Event.ON_NOTICE, application, notice.id, until=until,
+                                   detail="公示期内如有异议，任何人可向发布单位反映。")
 
 
 def withdraw(notice: PublicNotice, admin, reason: str, now=None) -> PublicNotice:

@@ -42,15 +42,19 @@ def console_link() -> str:
 
 def announce(event: Event, application: Application, occurrence, *, detail: str = "", **values) -> None:
     """Tell the application's worker about `event` (once per `occurrence`), on every configured channel."""
-    applicant = application.applicant
-    values = {"app": f"#{application.id}"} | values
+    programme = application.batch.programme if application.batch is not None else None
+    tell(event, application.applicant, occurrence, org_id=application.org_id, application_id=application.id,
+         sms_on=programme is None or programme.sms_enabled, detail=detail, app=f"#{application.id}", **values)
+
+
+def tell(event: Event, applicant: Applicant, occurrence, *, org_id=None, application_id=None, sms_on: bool = True,
+         detail: str = "", **values) -> None:
+    """Tell a worker about `event`, whether or not it concerns one application (a transfer does not)."""
     message = rules.compose(event, values, portal_link(), detail)
-    sms_on = application.batch is None or application.batch.programme is None or \
-        application.batch.programme.sms_enabled
     addresses = {"sms": applicant.mobile if sms_on else None, "email": applicant.email,
                  "log": f"applicant:{applicant.id}"}
-    _queue_rows(event, f"{event.value}:{application.id}:{occurrence}", "applicant", applicant.id,
-                application.org_id, application.id, message, addresses, values)
+    _queue_rows(event, f"{event.value}:{application_id or applicant.id}:{occurrence}", "applicant", applicant.id,
+                org_id if org_id is not None else applicant.org_id, application_id, message, addresses, values)
 
 
 def announce_admin(event: Event, admin: AdminUser, occurrence, message: rules.Message) -> None:

@@ -7,11 +7,12 @@ from ..domain import payments as rules
 from ..domain.enums import AppealStatus, PaymentStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
+from ..domain.notifications import Event
+from ..domain.permissions import Permission
 from ..extensions import db
 from ..models import Appeal, Application, Batch, Disbursement, FundingLine, PaymentBatch
 from ..models.base import utcnow
-from ..domain.permissions import Permission
-from . import audit, permissions
+from . import audit, notifications, permissions
 from .notice import ended_notice_ids
 from .transitions import apply_transition
 
@@ -210,10 +211,12 @@ def _apply_result(d: Disbursement, r: rules.BankResult, admin, now) -> dict:
         apply_transition(application, A.PAY if r.paid else A.PAY_FAIL, admin=admin, now=now,
                          values={} if r.paid else {"last_reason": f"银行发放失败：{r.reason}。请核对并更新银行卡号。"},
                          history={"org_id": admin.org_id, "reason": None if r.paid else r.reason})
-    if not r.paid:  # told only once the import commits
-        from .notify import notify_after_commit
-        notify_after_commit(db.session, application.applicant, "补助发放失败",
-                            f"银行退回：{r.reason}。请登录更新银行卡号，将在下一批次重新发放。")
+    if r.paid:  # told once the import commits
+        notifications.announce(Event.PAID, application, d.id, amount=f"{d.amount:.2f}",
+                               card_tail=(d.bank_card or "")[-4:])
+    else:
+        notifications.announce(Event.PAYMENT_FAILED, application, d.id,
+                               detail=f"银行退回原因：{r.reason}。更正银行卡号后将在下一批次重新发放。")
     return {"message": f"流水号 {d.id}：{'发放成功' if r.paid else '发放失败：' + r.reason}"}
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select, update
 from ..domain import review as review_rules
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
+from ..domain.notifications import Event
 from ..domain.quota import Counters, Outcome, Slot, assign, reclaim, release
 from ..domain.quota import leave_waitlist as leave_rule
 from ..extensions import db
@@ -27,8 +28,7 @@ from ..models import (
     Organisation,
     ReviewAction,
 )
-from . import audit
-from .notify import notify_after_commit
+from . import audit, notifications
 
 
 @dataclass(frozen=True)
@@ -175,13 +175,14 @@ def release_slot(application: Application, *, actor=None, reason: str = "") -> A
 def _promote(head: Application, rank: int, *, actor, freed_by: Application, reason: str) -> None:
     from .transitions import apply_transition
     old_position = head.waitlist_position
-    apply_transition(head, A.PROMOTE, values=placement(Slot(Outcome.ALLOCATED, rank=rank), head.batch.amount),
-                     history={"reason": f"候补递补：第 {rank} 号名额"})
+    step = apply_transition(head, A.PROMOTE, values=placement(Slot(Outcome.ALLOCATED, rank=rank), head.batch.amount),
+                            history={"reason": f"候补递补：第 {rank} 号名额"}).step
     _shift_queue(head.batch_id, old_position)
     audit.record("quota_slot_promoted", actor=actor, org_id=head.org_id, target=head,
                  detail={"rank": rank, "freed_by": freed_by.id, "reason": reason})
-    notify_after_commit(db.session, head.applicant, "候补递补成功",
-                        f"您的补助申请（编号 {head.id}）已递补获得第 {rank} 号名额，现进入单位工会审核。")
+    db.session.flush()
+    notifications.announce(Event.PROMOTED, head, step.id, rank=rank,
+                           detail="现已进入单位工会审核，请留意审核结果。")
 
 
 def reclaim_slot(application: Application, *, actor=None) -> int | None:

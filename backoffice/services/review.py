@@ -1,18 +1,17 @@
 """Reviewing applications: approve, return (驳回) or refuse (拒绝) at one's own level, with history and audit."""
 import importlib
 
-from flask import current_app
-
 from ..domain import integrity
 from ..domain import review as rules
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
+from ..domain.notifications import Event, short_date
 from ..extensions import db
 from ..models import Application, Document, ReviewAction
 from ..models.base import utcnow
-from . import audit
+from . import audit, notifications
 from .scope import scope_clause
-from .transitions import apply_transition, chain_for, log  # noqa: F401 - log: the history row, used here and by payments
+from .transitions import apply_transition, chain_for, log  # noqa: F401 - chain_for: used from here too
 
 HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
 
@@ -23,15 +22,6 @@ def _optional(module: str, name: str):
         return getattr(importlib.import_module(module), name)
     except (ModuleNotFoundError, AttributeError):
         return None
-
-
-def notify(applicant, subject: str, body: str) -> None:
-    fn = _optional("backoffice.services.notify", "notify")
-    if fn is not None:
-        try:
-            fn(applicant, subject, body)
-        except Exception:  # a failed message must never undo a committed decision
-            current_app.logger.exception("notify failed")
 
 
 def release_slot(application, actor=None, reason: str = "") -> None:
@@ -48,7 +38,7 @@ def visible(application: Application, admin) -> bool:
 
 
 def apply(application: Application, action: A, *, admin=None, actor_org_id=None, reopen_at=None,
-          now=None) -> rules.Outcome:
+          now=None):
     """Run the state machine and write the new state with a guarded UPDATE, so two clicks cannot both win."""
     return apply_transition(application, action, admin=admin, actor_org_id=actor_org_id, reopen_at=reopen_at,
                             now=now)
@@ -65,8 +55,8 @@ def approve(application: Application, admin, *, reason: str = "", confirmed_flag
                                 + "。请核对材料后勾选“已核对核验提示”再通过。")
     before = application.state
     outcome = apply(application, A.APPROVE, admin=admin, actor_org_id=admin.org_id, now=now)
-    log(application, A.APPROVE, org_id=admin.org_id, admin=admin, from_state=before, to_state=outcome.state,
-        reason=reason or None)
+    entry = log(application, A.APPROVE, org_id=admin.org_id, admin=admin, from_state=before,
+                to_state=outcome.state, reason=reason or None)
     audit.record("application_approved", actor=admin, target=application,
                  detail={"level": admin.org_id, "final": outcome.state == S.APPROVED})
     if outcome.state == S.APPROVED:
@@ -74,9 +64,8 @@ def approve(application: Application, admin, *, reason: str = "", confirmed_flag
         allocate = _optional("backoffice.services.quota", "allocate_funding")
         if allocate is not None:
             allocate(application)
+        tell(Event.APPROVED, application, entry)
     db.session.commit()
-    if outcome.state == S.APPROVED:
-        notify(application.applicant, "申请审核通过", f"您的申请 #{application.id} 已审核通过，将进入公示。")
     return application
 
 
@@ -95,12 +84,12 @@ def return_for_correction(application: Application, admin, items: list[dict], re
     application.return_items = clean
     application.last_reason = text
     application.resubmit_due_at = rules.resubmit_due(now, application.batch.review_closes_at)
-    log(application, A.RETURN, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.RETURNED,
-        reason_code=clean[0]["code"], reason=text, documents=clean)
+    entry = log(application, A.RETURN, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.RETURNED,
+                reason_code=clean[0]["code"], reason=text, documents=clean)
     audit.record("application_returned", actor=admin, target=application, detail={"items": clean})
+    tell(Event.RETURNED, application, entry, detail=f"退回原因：{text}\n逾期未重新提交将失去名额。",
+         due=short_date(application.resubmit_due_at))
     db.session.commit()
-    notify(application.applicant, "申请被驳回，请修改后重新提交",
-           f"{text}\n请在 {application.resubmit_due_at:%Y-%m-%d %H:%M} 前修改并重新提交，逾期将失去名额。")
     return application
 
 
@@ -114,13 +103,19 @@ def refuse(application: Application, admin, reason_code: str, reason: str = "", 
     text = rules.REFUSE_REASONS[reason_code] + (f"：{reason.strip()}" if reason.strip() else "")
     application.last_reason = text
     application.decided_at = now or utcnow()
-    log(application, A.REFUSE, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.REFUSED,
-        reason_code=reason_code, reason=text)
+    entry = log(application, A.REFUSE, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.REFUSED,
+                reason_code=reason_code, reason=text)
     audit.record("application_refused", actor=admin, target=application, detail={"reason": text})
     release_slot(application, actor=admin, reason=text)
+    tell(Event.REFUSED, application, entry, detail=f"未通过原因：{text}")
     db.session.commit()
-    notify(application.applicant, "申请未通过", f"您的申请 #{application.id} 未通过：{text}。如有异议可提出申诉。")
     return application
+
+
+def tell(event: Event, application: Application, entry: ReviewAction, *, detail: str = "", **values) -> None:
+    """The worker hears of a decision once it commits; the review step it recorded names the occurrence."""
+    db.session.flush()
+    notifications.announce(event, application, entry.id, detail=detail, **values)
 
 
 def union_mismatch(application: Application) -> bool:

@@ -4,11 +4,11 @@ from sqlalchemy import select
 from ..domain import review as rules
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import OrgStatus, TransferStatus
+from ..domain.notifications import Event
 from ..extensions import db
 from ..models import Applicant, Application, Organisation, Transfer
 from ..models.base import utcnow
-from . import audit
-from .review import notify
+from . import audit, notifications
 
 # Applications not yet decided move with the worker; decided ones stay where they were decided.
 IN_FLIGHT = (S.DRAFT, S.WAITLISTED, S.IN_REVIEW, S.RETURNED)
@@ -83,8 +83,10 @@ def reject(transfer: Transfer, admin, reason: str = "") -> Transfer:
         raise TransferError("not_your_transfer", "您的单位不是该迁移的迁出或迁入方。")
     transfer.status, transfer.decided_at = TransferStatus.REJECTED, utcnow()
     audit.record("transfer_rejected", actor=admin, target=transfer, detail={"reason": reason})
+    reason = (reason or "").strip()
+    notifications.tell(Event.TRANSFER_DECIDED, transfer.applicant, transfer.id, org_id=transfer.from_org_id,
+                       outcome="未通过", detail=f"原因：{reason}" if reason else "")
     db.session.commit()
-    notify(transfer.applicant, "迁移申请未通过", f"您的工会迁移申请未通过。{reason}")
     return transfer
 
 
@@ -107,3 +109,5 @@ def _complete(transfer: Transfer, admin) -> None:
     transfer.status, transfer.decided_at = TransferStatus.APPROVED, utcnow()
     audit.record("transfer_completed", actor=admin, target=transfer, org_id=transfer.to_org_id,
                  detail={"applications": moved, "from_org_id": transfer.from_org_id})
+    notifications.tell(Event.TRANSFER_DECIDED, applicant, transfer.id, org_id=transfer.to_org_id, outcome="已通过",
+                       detail=f"您已转入{transfer.to_org.name}，尚未审结的申请随同转入。")

@@ -6,13 +6,24 @@ table gives: see services.quota.submitted). It is the place to hook anything tha
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import update
 
 from ..domain import review as rules
+from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
 from ..extensions import db
 from ..models import Application, ReviewAction
 from ..models.base import utcnow
+
+
+@dataclass(frozen=True)
+class Change:
+    """What apply_transition did: the new state, whose turn it is, and the history row (when asked for)."""
+    state: S
+    reviewing_org_id: int | None
+    step: ReviewAction | None = None
 
 
 def chain_for(application: Application) -> list[int]:
@@ -21,10 +32,11 @@ def chain_for(application: Application) -> list[int]:
 
 def apply_transition(application: Application, action: A, *, admin=None, actor_org_id=None, reopen_at=None,
                      queued: bool = False, now=None, values: dict | None = None,
-                     history: dict | None = None) -> rules.Outcome:
+                     history: dict | None = None) -> Change:
     """Run the state machine and write the new state (plus `values`) with a guarded UPDATE, so two clicks
     cannot both win; with `history` (ReviewAction fields: org_id, reason_code, reason, documents) the
-    history row is added too. Raises ReviewError (code "conflict" when someone else changed it first)."""
+    history row is added too (Change.step: its id names the occurrence for notifications). Raises
+    ReviewError (code "conflict" when someone else changed it first)."""
     now = now or utcnow()
     before_state, before_org = application.state, application.reviewing_org_id
     outcome = rules.transition(before_state, action, chain=chain_for(application), reviewing_org_id=before_org,
@@ -41,9 +53,10 @@ def apply_transition(application: Application, action: A, *, admin=None, actor_o
         db.session.rollback()
         raise rules.ReviewError("conflict", "该申请刚被其他人处理过，请刷新后再试。")
     db.session.refresh(application)
+    step = None
     if history is not None:
-        log(application, action, admin=admin, from_state=before_state, to_state=outcome.state, **history)
-    return outcome
+        step = log(application, action, admin=admin, from_state=before_state, to_state=outcome.state, **history)
+    return Change(outcome.state, outcome.reviewing_org_id, step)
 
 
 def log(application, decision: A, *, org_id=None, admin=None, from_state=None, to_state=None,
