@@ -4,8 +4,9 @@ domain.quota.assign written as SQL, with the states domain.review's table gives 
 spelled here), so no Python runs while the batch row is locked and a worker thread waiting for the GIL can
 never stretch the lock. tests/test_intake_quota_equivalence.py runs random histories through it and through
 domain.quota and compares every application and counter. Used only while no rank was freed
-(released_slots = 0); otherwise services.quota.allocate_group asks domain.quota for the free ranks. The group allocator runs it with asynchronous commit and
-answers nobody before a synchronous commit behind it has flushed the WAL (see GroupAllocator._connection).
+(released_slots = 0); otherwise services.quota.allocate_group asks domain.quota for the free ranks. The
+group allocator runs it with asynchronous commit and answers nobody before a synchronous commit behind it
+has flushed the WAL (see GroupAllocator._connection); the submit path without one runs it in its session.
 """
 from __future__ import annotations
 
