@@ -138,21 +138,33 @@ def test_release_slot_interface_for_reviewers(app, orgs):
 def test_resubmit_keeps_the_slot_before_the_due_time(app, orgs):
     from datetime import timedelta
 
-    from backoffice.models.base import utcnow
+    from backoffice.models import AdminUser, Document
+    from backoffice.services import review
     _, ids = _world(orgs, 2, 1, 1)
     first, second = (db.session.get(Application, i) for i in ids)
     service.submit(first)
     service.submit(second)
-    first.state, first.resubmit_due_at = S.RETURNED, utcnow() + timedelta(days=1)
-    db.session.commit()
-    service.resubmit(first)
+    reviewer = db.session.execute(db.select(AdminUser).filter_by(org_id=first.org_id)).scalars().first()
+
+    def returned_and_fixed():
+        review.return_for_correction(first, reviewer, [{"kind": "id_card_front", "code": "unclear"}])
+        old = first.documents[0]  # the worker uploads the photo again
+        first.documents.append(Document(kind=old.kind, storage_key="x/y/new.png", sha256="1" * 64, mime="image/png",
+                                        size=10, width=10, height=10, verification_status=old.verification_status))
+        db.session.delete(old)
+        db.session.commit()
+
+    returned_and_fixed()
+    service.submit(first)  # in time: the portal's button resubmits and the rank is kept
     assert (first.state, first.quota_rank, first.reviewing_org_id) == (S.IN_REVIEW, 1, first.org_id)
-    first.state, first.resubmit_due_at = S.RETURNED, utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    service.submit(first)  # late: the slot goes to the waitlisted one and this one queues again
+    returned_and_fixed()
+    service.submit(first, now=first.resubmit_due_at + timedelta(seconds=1))  # late: the slot goes to the waitlist
     db.session.refresh(second)
-    assert (second.quota_rank, second.state) == (1, S.IN_REVIEW)
-    assert (first.state, first.quota_rank, first.waitlist_position) == (S.WAITLISTED, None, 1)
+    assert (second.quota_rank, second.state, second.amount) == (1, S.IN_REVIEW, second.batch.amount)
+    assert (first.state, first.quota_rank, first.waitlist_position, first.amount) == (S.WAITLISTED, None, 1, None)
+    assert [(h.decision.value, h.to_state) for h in review.history(first)] == [
+        ("submit", "in_review"), ("return", "returned"), ("resubmit", "in_review"), ("return", "returned"),
+        ("resubmit", "waitlisted")]
 
 
 @pytest.mark.postgres
