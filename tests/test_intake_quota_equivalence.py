@@ -1,8 +1,8 @@
 """The quota rule in one place: random histories on PostgreSQL give exactly what domain.quota says.
 
-Each history (groups of concurrent submits with double submits, refusals, returns, resubmits on time and
-too late, withdrawals, quota and waitlist changes) runs against the real services on PostgreSQL and, step
-by step, against an in-memory book that moves only through domain.quota's functions. After every step
+Each history (groups of concurrent submits with double submits, refusals, upheld appeals, returns,
+resubmits on time and too late, withdrawals, quota and waitlist changes) runs against the real services on
+PostgreSQL and, step by step, against an in-memory book that moves only through domain.quota's functions. After every step
 each application's state, rank and waitlist place and the batch counters must agree. Submit groups go
 through the production engines: the group allocator (the one PostgreSQL statement of intake.pg_allocate,
 the Python path once a rank was freed), the portal's one-by-one submit, and services.quota.allocate_group.
@@ -37,6 +37,7 @@ ops = st.one_of(
     st.tuples(st.just("return"), st.integers(0, N - 1)),
     st.tuples(st.just("resubmit"), st.integers(0, N - 1), st.booleans()),
     st.tuples(st.just("quota"), st.integers(0, 6), st.integers(0, 4)),
+    st.tuples(st.just("appeal"), st.integers(0, N - 1)),  # a refusal overturned: the rank is reclaimed if free
 )
 histories = st.tuples(st.integers(1, 4), st.integers(0, 4), st.lists(ops, min_size=3, max_size=14))
 
@@ -99,6 +100,12 @@ class Book:
             return "ok"
         self.state[i] = S.IN_REVIEW
         return "ok"
+
+    def reclaim(self, i: int) -> None:
+        rank, self.counters = rule.reclaim(self.counters, set(self.rank.values()))
+        if rank is not None:
+            self.rank[i] = rank
+        self.state[i] = S.IN_REVIEW
 
     def rows(self) -> dict:
         return {i: (self.state[i], self.rank.get(i), self.place.get(i)) for i in range(N)}
@@ -194,7 +201,8 @@ def _step(op, book: Book, batch_id, ids, engine, allocator, reviewer):
     if kind == "refuse" and book.state[i] == S.IN_REVIEW:
         review.refuse(app, reviewer, "other")
         book.state[i] = S.REFUSED
-        book.release(i)
+        if i in book.rank:  # reopened on appeal without a free rank, it has none to give
+            book.release(i)
     elif kind == "return" and book.state[i] == S.IN_REVIEW:
         review.return_for_correction(app, reviewer, [{"kind": "id_card_front", "code": "unclear"}])
         book.state[i] = S.RETURNED
@@ -210,6 +218,8 @@ def _step(op, book: Book, batch_id, ids, engine, allocator, reviewer):
             book.leave(i)
         applications.withdraw(app)
         book.state[i] = S.WITHDRAWN
+    elif kind == "appeal" and book.state[i] == S.REFUSED:
+        _appeal_upheld(app, book, i)
     elif kind == "resubmit" and book.state[i] == S.RETURNED:
         late = op[2]
         app.return_items = []  # the documents are not what this test is about
@@ -222,6 +232,19 @@ def _step(op, book: Book, batch_id, ids, engine, allocator, reviewer):
         except ApplicationError as exc:
             got = exc.code
         assert got == expected, op
+
+
+def _appeal_upheld(app, book: Book, i: int) -> None:
+    from backoffice.services import appeals
+    try:
+        appeal = appeals.file_appeal(app, app.applicant, "我符合条件")
+    except appeals.AppealError as exc:  # one appeal per decision: the second one changes nothing
+        assert exc.code == "appeal_used"
+        db.session.rollback()
+        return
+    judge = db.session.execute(db.select(AdminUser).filter_by(org_id=appeal.to_org_id)).scalars().first()
+    appeals.decide(appeal, judge, True, "申诉成立")
+    book.reclaim(i)
 
 
 @pytest.mark.parametrize("engine", ["group-allocator", "portal", "python"])
@@ -239,6 +262,8 @@ def test_random_histories_match_the_rule(pg_app, pg_orgs, engine):
     @example((3, 0, [("submit", [0, 1, 2]), ("withdraw", 1), ("submit", [3, 4])]))
     @example((4, 2, [("submit", [0, 1, 2]), ("quota", 1, 2), ("submit", [3, 4, 5])]))
     @example((2, 0, [("submit", [0, 1]), ("return", 0), ("quota", 0, 0), ("resubmit", 0, True)]))
+    @example((1, 1, [("submit", [0, 1]), ("refuse", 0), ("appeal", 0), ("withdraw", 1), ("refuse", 0),
+                     ("appeal", 0), ("submit", [2])]))
     def run(history):
         quota_, cap, steps = history
         batch_id, ids = _world(pg_orgs, quota_, cap)
