@@ -30,7 +30,8 @@ def create_app(config=None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (registers the tables)
+    from . import crypto, models  # noqa: F401  (registers the tables)
+    crypto.init_app(app)  # the keys for personal data at rest: production refuses to start without them
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)

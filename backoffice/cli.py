@@ -22,7 +22,7 @@ def main():
 
 
 def register(app) -> None:
-    for command in (seed_demo, create_admin_cmd, grant_permission_cmd, revoke_permission_cmd):
+    for command in (seed_demo, create_admin_cmd, grant_permission_cmd, revoke_permission_cmd, rotate_keys_cmd):
         app.cli.add_command(command)
     from .intake import cli as intake
     from .notifications import cli as notifications
@@ -121,3 +121,22 @@ def grant_permission_cmd(username, permission):
 def revoke_permission_cmd(username, permission):
     """Take a permission away from an account."""
     _change_permission(username, permission, False)
+
+
+@click.command("rotate-keys")
+@click.option("--rehash", is_flag=True,
+              help="also recompute every ID number's lookup hash (after XUEBU_LOOKUP_KEY changed)")
+@click.option("--batch", default=1000, show_default=True, help="rows per transaction")
+@with_appcontext
+def rotate_keys_cmd(rehash, batch):
+    """Re-encrypt personal data under the first key of XUEBU_DATA_KEYS (docs/operations.md, Keys)."""
+    from .crypto import keyring
+    from .services.keys import rotate
+    report = rotate(rehash=rehash, batch=batch)
+    click.echo(f"当前数据密钥：{keyring().current}")
+    for name, n in report.reencrypted.items():
+        click.echo(f"重新加密 {name}：{n} 行")
+    for name, n in report.rehashed.items():
+        click.echo(f"重新计算查找哈希 {name}：{n} 行")
+    if not report.reencrypted and not report.rehashed:
+        click.echo("所有数据已使用当前密钥加密，无需处理。")

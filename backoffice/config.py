@@ -67,7 +67,8 @@ def apply_environment(app) -> None:
     env = os.environ
     if env.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
-    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR", "PUBLIC_BASE_URL", "VERIFY_QUEUE_NAME", "BULK_QUEUE_NAME"):
+    for key in ("REDIS_URL", "SECRET_KEY", "UPLOAD_DIR", "PUBLIC_BASE_URL", "VERIFY_QUEUE_NAME", "BULK_QUEUE_NAME",
+                "XUEBU_DATA_KEYS", "XUEBU_LOOKUP_KEY"):
         if env.get(key):
             app.config[key] = env[key]
     for key in NOTIFY_SETTINGS:

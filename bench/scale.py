@@ -134,17 +134,26 @@ def _people(args):
         yield i, name, _id_number(i)
 
 
+def _keyring():
+    """The keys the app will read this database with (XUEBU_DATA_KEYS / XUEBU_LOOKUP_KEY, or the development keys)."""
+    from backoffice import create_app
+    return create_app().extensions["xuebu_keyring"]
+
+
 def _applicants(conn, args) -> None:
     from werkzeug.security import generate_password_hash
     pw = generate_password_hash("Scale-Worker-2026", method="pbkdf2:sha256:1000")
     units = [r[0] for r in conn.execute("SELECT id FROM organisation WHERE code LIKE 'E%' ORDER BY id")]
     start = conn.execute("SELECT coalesce(max(id), 0) FROM applicant").fetchone()[0]
-    with conn.cursor().copy("COPY applicant (id, name, id_number, mobile, password_hash, org_id, bank_card, "
-                            "token_version, created_at) FROM STDIN") as copy:
+    ring = _keyring()  # numbers are stored encrypted, as the app writes them (backoffice/crypto.py)
+    with conn.cursor().copy("COPY applicant (id, name, id_number, id_number_hash, mobile, password_hash, org_id, "
+                            "bank_card, token_version, created_at) FROM STDIN") as copy:
         for i, name, number in _people(args):
             # spread over the unions so each union sees every state and batch (i % 100 and i % 10 pick those)
-            copy.write_row((start + i, name, number, f"139{i:08d}", pw, units[(i * 7919) % len(units)],
-                            f"622848{i:013d}", 1, datetime(2016, 1, 1) + timedelta(minutes=i * 5)))
+            copy.write_row((start + i, name, ring.encrypt(number, "id_number"),
+                            ring.lookup_hash(number, "id_number"), ring.encrypt(f"139{i:08d}", "mobile"), pw,
+                            units[(i * 7919) % len(units)], ring.encrypt(f"622848{i:013d}", "card"), 1,
+                            datetime(2016, 1, 1) + timedelta(minutes=i * 5)))
     conn.execute("SELECT setval('applicant_id_seq', (SELECT max(id) FROM applicant))")
 
 
@@ -152,9 +161,9 @@ def _roster(conn, args) -> None:
     conn.execute("""INSERT INTO roster_batch (org_id, name, published_at, created_at)
                     SELECT id, '规模测试名单', now(), now() FROM organisation WHERE code = 'GZ'""")
     conn.execute("""
-        INSERT INTO roster_entry (roster_batch_id, org_id, name, id_number, enrolment_date, school, level, graduated,
-                                  created_at)
-        SELECT rb.id, a.org_id, a.name, a.id_number, date '2015-09-01' + (a.id % 3000), '广州开放大学',
+        INSERT INTO roster_entry (roster_batch_id, org_id, name, id_number, id_number_hash, enrolment_date, school,
+                                  level, graduated, created_at)
+        SELECT rb.id, a.org_id, a.name, a.id_number, a.id_number_hash, date '2015-09-01' + (a.id % 3000), '广州开放大学',
                CASE WHEN a.id % 3 = 0 THEN '本科' ELSE '大专' END, a.id % 5 <> 0, now()
         FROM applicant a JOIN organisation o ON o.id = a.org_id AND o.code LIKE 'E%', roster_batch rb
         WHERE rb.name = '规模测试名单'
@@ -192,7 +201,7 @@ def _applications(conn, args) -> None:
         JOIN (SELECT id, apply_opens_at, review_closes_at, row_number() OVER (ORDER BY id) - 1 AS k FROM batch
               WHERE programme_id IN (SELECT id FROM programme WHERE name LIKE '%（规模测试）')) b
           ON b.k = a.id % 10
-        LEFT JOIN roster_entry r ON r.id_number = a.id_number
+        LEFT JOIN roster_entry r ON r.id_number_hash = a.id_number_hash
         WHERE o.code LIKE 'E%'
     """)
     conn.execute("""
@@ -248,7 +257,7 @@ def _after_review(conn, args) -> None:
     conn.execute("""
         INSERT INTO disbursement (payment_batch_id, application_id, amount, bank_card, status, failure_reason, paid_at,
                                   created_at)
-        SELECT pb.id, a.id, a.amount, '622848' || lpad(a.applicant_id::text, 13, '0'),
+        SELECT pb.id, a.id, a.amount, (SELECT bank_card FROM applicant p WHERE p.id = a.applicant_id),
                CASE WHEN a.state = 'paid' THEN 'paid' ELSE 'failed' END,
                CASE WHEN a.state = 'paid' THEN NULL ELSE '户名与账号不符' END,
                CASE WHEN a.state = 'paid' THEN a.decided_at + interval '20 days' END, a.decided_at
@@ -343,6 +352,9 @@ def measure(args) -> None:
                                          "(SELECT count(*) / 3 FROM applicant)")).first()
         counts = db.session.execute(db.text("SELECT (SELECT count(*) FROM application), "
                                             "(SELECT count(*) FROM organisation)")).first()
+    from backoffice.crypto import keyring
+    with app.app_context():
+        row = (row[0], keyring().decrypt(row[1], "id_number"))  # searched for whole, as an admin types it
     print(f"world: {counts[0]:,} applications, {counts[1]:,} organisations; {args.loads} loads after one warm-up")
     print("| page | level | p50 | p95 | SQL p50 | statements | status |")
     print("|---|---|---|---|---|---|---|")

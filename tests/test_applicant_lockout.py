@@ -5,6 +5,7 @@ from datetime import timedelta
 from factories import valid_id_number
 from support import csrf_token
 
+from backoffice.crypto import lookup_hash
 from backoffice.models import Applicant, AuditEvent
 from backoffice.models.base import utcnow
 
@@ -31,7 +32,7 @@ def _portal_login(client, id_number, password):
 
 def _row(db, id_number) -> Applicant:
     db.session.expire_all()
-    return db.session.execute(db.select(Applicant).filter_by(id_number=id_number)).scalar_one()
+    return db.session.execute(db.select(Applicant).filter_by(id_number_hash=lookup_hash(id_number))).scalar_one()
 
 
 def test_five_wrong_passwords_lock_the_api_login(client, orgs, db):

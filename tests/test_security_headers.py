@@ -1,6 +1,7 @@
 """What a page may do: a strict Content-Security-Policy (no inline script anywhere), no framing, no sniffing, a
 referrer policy, HSTS in production, no caching of personal pages; logout only by POST; flask-admin's `url=`
 return addresses only to the console's own paths."""
+import base64
 import re
 
 import pytest
@@ -48,7 +49,9 @@ def test_every_kind_of_page_carries_the_headers(app, client, orgs, login_as, db)
 
 
 def test_production_adds_hsts(tmp_path, pg_schema_url):
-    app = make_app(tmp_path, XUEBU_ENV="production", SQLALCHEMY_DATABASE_URI=pg_schema_url)
+    keys = {"XUEBU_DATA_KEYS": "main:" + base64.b64encode(b"k" * 32).decode(),
+            "XUEBU_LOOKUP_KEY": base64.b64encode(b"h" * 32).decode()}  # production refuses to start without them
+    app = make_app(tmp_path, XUEBU_ENV="production", SQLALCHEMY_DATABASE_URI=pg_schema_url, **keys)
     resp = app.test_client().get("/login")
     assert resp.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 

@@ -35,7 +35,9 @@ def _env(app) -> dict:
     return os.environ | FAST | {
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": REDIS_URL,
         "UPLOAD_DIR": app.config["UPLOAD_DIR"], "VERIFY_QUEUE_NAME": app.config["VERIFY_QUEUE_NAME"],
-        "BULK_QUEUE_NAME": app.config["BULK_QUEUE_NAME"], "XUEBU_ENV": "demo"}
+        "BULK_QUEUE_NAME": app.config["BULK_QUEUE_NAME"], "XUEBU_ENV": "demo",
+        # the worker reads what the app wrote: the same keys (derived from SECRET_KEY outside production)
+        "SECRET_KEY": app.config["SECRET_KEY"]}
 
 
 def _worker(app, *args) -> subprocess.Popen:

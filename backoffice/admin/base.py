@@ -86,7 +86,8 @@ class ScopedModelView(SecuredMixin, ModelView):
     # Internal bookkeeping nobody reads: kept off the details pages.
     column_details_exclude_list = ("password_hash", "storage_key", "sha256", "token_hash", "session_version",
                                    "failed_logins", "verification_alive_at", "verification_queued_at",
-                                   "verification_started_at", "invitation_id", "path", "released_slots")
+                                   "verification_started_at", "invitation_id", "path", "released_slots",
+                                   "id_number_hash")
 
     # Columns holding personal data are found from the model (info={"pii": kind}, models.base.pii_kind); a view
     # adds here only what the model cannot say (a computed column, or a function of the row).
@@ -154,10 +155,10 @@ class ScopedModelView(SecuredMixin, ModelView):
         if self.person_search is None or not search.strip():
             return super()._apply_search(query, count_query, joins, count_joins, search)
         from ..review.queue import person_matches
-        name, id_number, record_id, join = self.person_search()
+        name, id_number_hash, record_id, join = self.person_search()
         if join is not None:
             query = query.join(*join)
-        return query.filter(person_matches(search, name, id_number, record_id)), count_query, joins, count_joins
+        return query.filter(person_matches(search, name, id_number_hash, record_id)), count_query, joins, count_joins
 
     # Flask-Admin's own count would scan every row of a large subtree; paging.total estimates past EXACT_COUNT.
     simple_list_pager = True

@@ -1,8 +1,9 @@
 """Form conversion for the console: enumerations as Chinese select boxes that keep the stored value."""
 from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_wtf import FlaskForm
 from flask_admin.form import DateTimeField, Select2Field
 from flask_admin.model.form import converts
+from flask_wtf import FlaskForm
+from wtforms import StringField, validators
 
 from ..domain.clock import from_beijing, to_beijing
 from ..domain.enums import ENUM_LABELS
@@ -37,6 +38,14 @@ class ModelConverter(AdminModelConverter):
         field_args["allow_blank"] = bool(column.nullable)
         return Select2Field(**field_args)
 
+
+    # An encrypted number is typed as text and limited to the plaintext's length (models.encrypted); without this
+    # flask-admin finds no converter and leaves the field off the form.
+    @converts("EncryptedString")
+    def convert_encrypted(self, column, field_args, **extra):
+        self._nullable_common(column, field_args)
+        field_args["validators"].append(validators.Length(max=column.type.max_chars))
+        return StringField(**field_args)
 
     @converts("DateTime")
     def convert_datetime(self, field_args, **extra):

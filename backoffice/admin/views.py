@@ -161,12 +161,12 @@ class ApplicationView(ApplicationRequeueMixin, ScopedModelView):
     column_default_sort = ("id", True)
 
     def search_placeholder(self):
-        return "姓名（从姓开始）、身份证号或申请编号"
+        return "姓名（从姓开始）、完整身份证号或申请编号"
 
     @staticmethod
     def person_search():
         from ..models import Applicant
-        return Applicant.name, Applicant.id_number, Application.id, (Applicant, Applicant.id == Application.applicant_id)
+        return Applicant.name, Applicant.id_number_hash, Application.id, (Applicant, Applicant.id == Application.applicant_id)
     can_create = False
     can_edit = False
     can_delete = False

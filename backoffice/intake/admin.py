@@ -191,6 +191,8 @@ class RosterBatchView(_Audited):
 class RosterEntryView(ScopedModelView):
     column_list = ("roster_batch", "name", "id_number", "org", "enrolment_date", "school", "level", "graduated")
     column_searchable_list = ("name", "id_number")
+    # ID numbers are stored encrypted: their order in the table means nothing, so the list does not sort by them.
+    column_sortable_list = ("name", "enrolment_date", "school", "level", "graduated")
     column_filters = ("level", "graduated", "enrolment_date")
     column_labels = LABELS
     column_formatters = {"id_number": _mask_id}
@@ -201,10 +203,10 @@ class RosterEntryView(ScopedModelView):
 
     @staticmethod
     def person_search():
-        return RosterEntry.name, RosterEntry.id_number, None, None
+        return RosterEntry.name, RosterEntry.id_number_hash, None, None
 
     def search_placeholder(self):
-        return "姓名（从姓开始）或身份证号"
+        return "姓名（从姓开始）或完整身份证号"
 
 
 def add_views(admin) -> None:

@@ -29,7 +29,7 @@ _COLUMNS = (
            Batch.enabled, Programme.enabled.label("programme_enabled"), Batch.roster_required,
            Batch.graduation_required, Batch.validity_years, Batch.required_documents, Programme.once_rule,
            Batch.programme_id, Batch.amount,
-           *applications.fact_columns(Application.id, Application.applicant_id, Applicant.id_number, Batch.id,
+           *applications.fact_columns(Application.id, Application.applicant_id, Applicant.id_number_hash, Batch.id,
                                       Batch.programme_id, Batch.roster_required))
     .join(Applicant, Applicant.id == Application.applicant_id).join(Batch, Batch.id == Application.batch_id)
     .join(Programme, Programme.id == Batch.programme_id))

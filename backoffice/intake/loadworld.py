@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from verifier.checksums import gb11643_check_char
 
+from ..crypto import lookup_hash
 from ..domain.enums import (
     ApplicationState,
     DocumentKind,
@@ -54,10 +55,10 @@ def _id_numbers(n: int, rng: random.Random) -> list[str]:
         if number not in seen:
             seen.add(number)
             out.append(number)
-    taken = set()
+    taken, hashes = set(), {lookup_hash(x): x for x in out}
     for i in range(0, n, 1000):
-        taken |= set(db.session.execute(select(Applicant.id_number).where(
-            Applicant.id_number.in_(out[i:i + 1000]))).scalars())
+        taken |= {hashes[h] for h in db.session.execute(select(Applicant.id_number_hash).where(
+            Applicant.id_number_hash.in_(list(hashes)[i:i + 1000]))).scalars()}
     return [x for x in out if x not in taken] + (_id_numbers(len(taken), rng) if taken else [])
 
 
@@ -107,12 +108,13 @@ def build(n: int, quota: int, waitlist_cap: int | None = None, seed: int | None 
     names = [f"压测{i:05d}" for i in range(n)]
     enrolled = date(date.today().year - 3, 9, 1)
     db.session.execute(insert(RosterEntry), [
-        {"roster_batch_id": roster.id, "org_id": unit.id, "name": nm, "id_number": num, "enrolment_date": enrolled,
+        {"roster_batch_id": roster.id, "org_id": unit.id, "name": nm, "id_number": num,
+         "id_number_hash": lookup_hash(num), "enrolment_date": enrolled,
          "level": "大专", "graduated": True, "graduation_date": enrolled.replace(year=enrolled.year + 2)}
         for nm, num in zip(names, numbers)])
     pw = accounts.hash_password(LOAD_PASSWORD)
     applicant_ids = list(db.session.scalars(insert(Applicant).returning(Applicant.id, sort_by_parameter_order=True), [
-        {"name": nm, "id_number": num, "mobile": f"137{i:08d}", "password_hash": pw, "org_id": unit.id,
+        {"name": nm, "id_number": num, "id_number_hash": lookup_hash(num), "mobile": f"137{i:08d}", "password_hash": pw, "org_id": unit.id,
          "token_version": 1} for i, (nm, num) in enumerate(zip(names, numbers))]))
     app_ids = list(db.session.scalars(insert(Application).returning(Application.id, sort_by_parameter_order=True), [
         {"batch_id": batch.id, "applicant_id": aid, "org_id": unit.id, "state": ApplicationState.DRAFT,

@@ -2,11 +2,13 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..crypto import lookup_hash
 from ..domain.enums import ApplicationState, DocumentKind, VerificationStatus
 from ..extensions import db
 from .base import created_at, enum_column, utcnow
+from .encrypted import EncryptedJSON, EncryptedString
 
 
 class Applicant(db.Model):
@@ -14,12 +16,17 @@ class Applicant(db.Model):
     __tablename__ = "applicant"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), nullable=False, info={"pii": "name"})
-    id_number: Mapped[str] = mapped_column(String(18), unique=True, nullable=False, info={"pii": "id_number"})
-    mobile: Mapped[str] = mapped_column(String(20), nullable=False, info={"pii": "mobile"})
+    # ID, mobile and card numbers are encrypted at rest (models.encrypted); the ID number is found, and kept
+    # unique, through its keyed hash, set whenever the number is.
+    id_number: Mapped[str] = mapped_column(EncryptedString("id_number", 18), nullable=False,
+                                           info={"pii": "id_number"})
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    mobile: Mapped[str] = mapped_column(EncryptedString("mobile", 20), nullable=False, info={"pii": "mobile"})
     email: Mapped[str | None] = mapped_column(String(120))  # optional: notices by e-mail besides SMS
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # current unit union
-    bank_card: Mapped[str | None] = mapped_column(String(30), info={"pii": "card"})  # where the subsidy is paid; the applicant enters it
+    # where the subsidy is paid; the applicant enters it
+    bank_card: Mapped[str | None] = mapped_column(EncryptedString("card", 30), info={"pii": "card"})
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     # Wrong passwords in a row and the lock they lead to, as for admin accounts (domain.auth).
     failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
@@ -32,6 +39,11 @@ class Applicant(db.Model):
     __pii_str__ = "name"  # str() shows a personal value: exports mask a related applicant as a name
     # Search by name goes from its start (surname first), which this index serves among a million people.
     __table_args__ = (Index("ix_applicant_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}),)
+
+    @validates("id_number")
+    def _hash_id_number(self, key, value):
+        self.id_number_hash = lookup_hash(value)
+        return value
 
     def __str__(self) -> str:
         return self.name
@@ -119,7 +131,7 @@ class VerificationResult(db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True, nullable=False)
     checks_version: Mapped[str] = mapped_column(String(20), nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    result: Mapped[dict] = mapped_column(JSON, nullable=False)
+    result: Mapped[dict] = mapped_column(EncryptedJSON, nullable=False)  # quotes the numbers read: encrypted
     flags: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = created_at()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..domain.enums import AdminRole, OrgKind, OrgStatus
 from ..extensions import db
 from .base import created_at, enum_column
+from .encrypted import EncryptedString
 
 
 class Organisation(db.Model):
@@ -24,7 +25,7 @@ class Organisation(db.Model):
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
     address: Mapped[str | None] = mapped_column(String(255))
     contact_name: Mapped[str | None] = mapped_column(String(60), info={"pii": "name"})
-    contact_mobile: Mapped[str | None] = mapped_column(String(20), info={"pii": "mobile"})
+    contact_mobile: Mapped[str | None] = mapped_column(EncryptedString("mobile", 20), info={"pii": "mobile"})
     # Soft reference (no FK): invitations already point at organisations, and a cycle would need ALTERs.
     invitation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)

@@ -8,6 +8,7 @@ from ..domain.enums import AppealStatus, PaymentStatus, ReviewDecision, Transfer
 from ..extensions import db
 from . import append_only
 from .base import created_at, enum_column
+from .encrypted import EncryptedString
 
 
 class ReviewAction(db.Model):
@@ -118,7 +119,7 @@ class Disbursement(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True, nullable=False)
     funding_line_id: Mapped[int | None] = mapped_column(ForeignKey("funding_line.id"))
     amount: Mapped[float] = mapped_column(Numeric(10, 2), nullable=False)
-    bank_card: Mapped[str | None] = mapped_column(String(30), info={"pii": "card"})
+    bank_card: Mapped[str | None] = mapped_column(EncryptedString("card", 30), info={"pii": "card"})
     status: Mapped[PaymentStatus] = enum_column(PaymentStatus, nullable=False, default=PaymentStatus.PENDING)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # 已发放 is read newest first

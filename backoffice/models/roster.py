@@ -2,10 +2,12 @@
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..crypto import lookup_hash
 from ..extensions import db
 from .base import created_at
+from .encrypted import EncryptedString
 
 
 class RosterBatch(db.Model):
@@ -29,7 +31,10 @@ class RosterEntry(db.Model):
     roster_batch_id: Mapped[int] = mapped_column(ForeignKey("roster_batch.id"), nullable=False)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(60), nullable=False, info={"pii": "name"})
-    id_number: Mapped[str] = mapped_column(String(18), nullable=False, index=True, info={"pii": "id_number"})
+    # Encrypted at rest; matched to applicants (and kept unique per roster batch) through its keyed hash.
+    id_number: Mapped[str] = mapped_column(EncryptedString("id_number", 18), nullable=False,
+                                           info={"pii": "id_number"})
+    id_number_hash: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     enrolment_date: Mapped[date] = mapped_column(Date, nullable=False)
     school: Mapped[str | None] = mapped_column(String(120))
     level: Mapped[str | None] = mapped_column(String(30))  # 大专 / 本科 …
@@ -40,10 +45,15 @@ class RosterEntry(db.Model):
     roster_batch: Mapped[RosterBatch] = relationship(back_populates="entries")
     org = relationship("Organisation")
 
-    __table_args__ = (UniqueConstraint("roster_batch_id", "id_number", name="uq_roster_entry_batch_id_number"),
+    __table_args__ = (UniqueConstraint("roster_batch_id", "id_number_hash", name="uq_roster_entry_batch_id_number"),
                       Index("ix_roster_entry_name_prefix", "name", postgresql_ops={"name": "varchar_pattern_ops"}))
 
     __pii_str__ = "name"  # str() shows a personal value: exports mask a related entry as a name
+
+    @validates("id_number")
+    def _hash_id_number(self, key, value):
+        self.id_number_hash = lookup_hash(value)
+        return value
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_number[:6]}…"

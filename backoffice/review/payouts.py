@@ -67,7 +67,7 @@ def _common(stmt, org, f: PayoutFilter):
         stmt = stmt.where(Application.batch_id.in_(select(Batch.id).where(Batch.programme_id == f.programme_id)))
     if f.q:
         stmt = stmt.join(Applicant, Applicant.id == Application.applicant_id).where(
-            person_matches(f.q, Applicant.name, Applicant.id_number))
+            person_matches(f.q, Applicant.name, Applicant.id_number_hash))
     if f.unit or f.org_id:
         units = select(Organisation.id)
         if f.unit:

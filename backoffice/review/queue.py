@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, exists, or_, select
 
+from ..crypto import lookup_hash
 from ..domain.enums import ApplicationState
 from ..models import Application, Organisation
 from ..services.scope import scope_clause
@@ -70,7 +71,7 @@ def build(admin_org: Organisation, f: QueueFilter):
         stmt = stmt.where(Application.submitted_at < _date(f.submitted_to) + timedelta(days=1))
     if f.q:
         stmt = stmt.join(Applicant, Applicant.id == Application.applicant_id)
-        stmt = stmt.where(person_matches(f.q, Applicant.name, Applicant.id_number, Application.id))
+        stmt = stmt.where(person_matches(f.q, Applicant.name, Applicant.id_number_hash, Application.id))
     if f.verified:
         from ..domain.enums import VerificationStatus
         from ..models import Document
@@ -81,13 +82,14 @@ def build(admin_org: Organisation, f: QueueFilter):
     return stmt.order_by(Application.id.desc())  # everything in a subtree: newest first, straight off the index
 
 
-def person_matches(q: str, name_col, id_number_col, id_col=None):
-    """One search box for people: a name from its start (surname first: an index finds it among a million), an
-    ID number (whole, or its last digits), or a record id."""
+def person_matches(q: str, name_col, id_number_hash_col, id_col=None):
+    """One search box for people: a name from its start (surname first: an index finds it among a million), a
+    whole ID number, or a record id. ID numbers are stored encrypted, so they are found only whole, through
+    their keyed hash (crypto.lookup_hash); a part of one cannot be searched."""
     q = q.strip().upper()
     conds = [name_col.startswith(q)]
-    if len(q) >= 4 and q[:-1].isdigit():
-        conds.append(id_number_col.endswith(q) if len(q) < 18 else id_number_col == q)
+    if len(q) == 18 and q[:-1].isdigit():
+        conds.append(id_number_hash_col == lookup_hash(q))
     if id_col is not None and q.isdigit() and len(q) <= 9:
         conds.append(id_col == int(q))
     return or_(*conds)

@@ -8,6 +8,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
+from ..crypto import lookup_hash
 from ..domain import auth as rules
 from ..domain.auth import password_problems
 from ..domain.idcard import id_number_problem, normalise_id_number
@@ -68,7 +69,9 @@ def register(reg: Registration, ip: str | None = None) -> Applicant:
 
 
 def find_by_id_number(id_number: str) -> Applicant | None:
-    return db.session.execute(db.select(Applicant).filter_by(id_number=id_number)).scalar_one_or_none()
+    """Exact match through the keyed hash: the number itself is stored encrypted."""
+    stmt = db.select(Applicant).filter_by(id_number_hash=lookup_hash(id_number))
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 @dataclass

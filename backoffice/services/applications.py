@@ -8,6 +8,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from ..crypto import lookup_hash
 from ..domain import eligibility as rules
 from ..domain import review as review_rules
 from ..domain.enums import ApplicationState, OrgKind, OrgStatus, ReviewDecision
@@ -81,7 +82,7 @@ def roster_entries(batch_id: int, id_number: str) -> list[RosterEntry]:
     """Entries for this ID number on the batch's roster batches (every roster batch when none is linked)."""
     links = select(batch_roster_batches.c.roster_batch_id).where(batch_roster_batches.c.batch_id == batch_id)
     return list(db.session.execute(select(RosterEntry).where(
-        RosterEntry.id_number == id_number,
+        RosterEntry.id_number_hash == lookup_hash(id_number),
         or_(RosterEntry.roster_batch_id.in_(links), ~exists(links))).order_by(RosterEntry.id)).scalars())
 
 
@@ -132,16 +133,17 @@ def _json_rows_postgresql(element, compiler, **kw):
     return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
 
 
-def fact_columns(application_id, applicant_id, id_number, batch_id, programme_id, roster_required) -> tuple:
+def fact_columns(application_id, applicant_id, id_number_hash, batch_id, programme_id, roster_required) -> tuple:
     """The three facts the submit rules need, as scalar subqueries: roster entries, prior claims, uploaded kinds.
 
     The arguments are bind parameters or columns of an enclosing query, so the facts can ride along with the
-    read of the application itself (one round trip on the hot submit path).
+    read of the application itself (one round trip on the hot submit path). ID numbers are encrypted: the roster
+    is matched on the keyed hash (crypto.lookup_hash).
     """
     links = (select(batch_roster_batches.c.roster_batch_id).where(batch_roster_batches.c.batch_id == batch_id)
              .correlate_except(batch_roster_batches))
     roster = select(json_rows(RosterEntry.name, RosterEntry.enrolment_date, RosterEntry.graduated)).where(
-        RosterEntry.id_number == id_number, or_(RosterEntry.roster_batch_id.in_(links), ~exists(links)),
+        RosterEntry.id_number_hash == id_number_hash, or_(RosterEntry.roster_batch_id.in_(links), ~exists(links)),
         roster_required.is_(True))
     other, its_batch = aliased(Application), aliased(Batch)
     prior = select(json_rows(other.state, other.study_year, other.education_level)).join(
@@ -171,7 +173,7 @@ def facts_for(batch_id: int, roster_required: bool, programme_id: int, applicant
               application_id: int, connection=None):
     """Roster entries, prior claims and uploaded kinds in one statement."""
     row = (connection or db.session).execute(_FACTS, {
-        "batch_id": batch_id, "id_number": id_number, "roster_required": roster_required,
+        "batch_id": batch_id, "id_number": lookup_hash(id_number), "roster_required": roster_required,
         "applicant_id": applicant_id, "programme_id": programme_id, "application_id": application_id}).one()
     return decode_facts(id_number, *row)
 

@@ -32,7 +32,7 @@ class AppealsView(SecuredView):
         if q:
             stmt = stmt.join(Application, Application.id == Appeal.application_id).join(
                 Applicant, Applicant.id == Application.applicant_id).where(
-                person_matches(q, Applicant.name, Applicant.id_number, Appeal.application_id))
+                person_matches(q, Applicant.name, Applicant.id_number_hash, Appeal.application_id))
         stmt = stmt.order_by(Appeal.due_at, Appeal.id)
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):

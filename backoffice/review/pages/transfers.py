@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ...admin import org_search
+from ...crypto import lookup_hash
 from ...admin.base import SecuredView
 from ...admin.paging import page_of
 from ...domain.enums import TRANSFER_STATUS_LABELS, TransferStatus
@@ -32,7 +33,7 @@ class TransfersView(SecuredView):
             stmt = stmt.where(Transfer.status == TransferStatus(status))
         if q:
             stmt = stmt.join(Applicant, Applicant.id == Transfer.applicant_id).where(
-                person_matches(q, Applicant.name, Applicant.id_number))
+                person_matches(q, Applicant.name, Applicant.id_number_hash))
         stmt = stmt.order_by(Transfer.id.desc())
         fmt = request.args.get("export")
         if fmt in ("csv", "xlsx"):
@@ -48,7 +49,7 @@ class TransfersView(SecuredView):
     def create(self):
         idn = (request.form.get("id_number") or "").strip().upper()
         applicant = db.session.execute(select(Applicant).where(
-            Applicant.id_number == idn, scope_clause(Applicant, current_user.org.path))).scalar_one_or_none()
+            Applicant.id_number_hash == lookup_hash(idn), scope_clause(Applicant, current_user.org.path))).scalar_one_or_none()
         to_org = org_search.resolve(request.form.get("to_org"), request.form.get("to_org_id", type=int),
                                     units_anywhere=True)
         if applicant is None or to_org is None:
