@@ -7,13 +7,12 @@ import pytest
 from factories.intake import draft, make_batch, worker
 
 from backoffice.domain.enums import ApplicationState as S
-from backoffice.domain.quota import Outcome
 from backoffice.extensions import db
 from backoffice.intake import fast_submit
 from backoffice.intake.allocator import GroupAllocator
 from backoffice.models import Application, Batch
 from backoffice.models.base import utcnow
-from backoffice.services import applicants, quota
+from backoffice.services import applicants
 from backoffice.services.applications import ApplicationError
 
 pytestmark = pytest.mark.postgres
@@ -49,15 +48,14 @@ def test_one_group_answers_each_submit_on_its_own(world):
         return fast_submit.SubmitRequest(apps[i].id, applicant or p.id, p.token_version if version is None
                                          else version, now)
 
-    ready = quota.Claim(apps[6].id, batch.id, apps[6].org_id, people[6].id, people[6].name, batch.amount, now)
     items = [(req(0), Future()), (req(0), Future()), (req(1, applicant=people[2].id), Future()),
              (req(2, version=people[2].token_version + 1), Future()), (req(3), Future()), (req(4), Future()),
-             (req(5), Future()), (ready, Future()), (req(7), Future())]
+             (req(5), Future()), (req(6), Future()), (req(7), Future())]
     allocator._serve(items)
     got = [outcome(f) for _, f in items]
     assert got[0].state == S.IN_REVIEW and got[0].quota_rank == 1
     assert got[1:7] == ["invalid_state", "not_found", "unauthorized", "not_eligible", "invalid_state", "Returned"]
-    assert got[7].outcome == Outcome.ALLOCATED and got[7].rank == 2  # the portal's ready claim, in arrival order
+    assert (got[7].state, got[7].quota_rank, got[7].amount) == (S.IN_REVIEW, 2, batch.amount)  # arrival order
     assert got[8].state == S.WAITLISTED and got[8].waitlist_position == 1
     db.session.expire_all()
     assert db.session.get(Batch, batch.id).allocated_count == 2

@@ -138,21 +138,33 @@ def test_release_slot_interface_for_reviewers(app, orgs):
 def test_resubmit_keeps_the_slot_before_the_due_time(app, orgs):
     from datetime import timedelta
 
-    from backoffice.models.base import utcnow
+    from backoffice.models import AdminUser, Document
+    from backoffice.services import review
     _, ids = _world(orgs, 2, 1, 1)
     first, second = (db.session.get(Application, i) for i in ids)
     service.submit(first)
     service.submit(second)
-    first.state, first.resubmit_due_at = S.RETURNED, utcnow() + timedelta(days=1)
-    db.session.commit()
-    service.resubmit(first)
+    reviewer = db.session.execute(db.select(AdminUser).filter_by(org_id=first.org_id)).scalars().first()
+
+    def returned_and_fixed():
+        review.return_for_correction(first, reviewer, [{"kind": "id_card_front", "code": "unclear"}])
+        old = first.documents[0]  # the worker uploads the photo again
+        first.documents.append(Document(kind=old.kind, storage_key="x/y/new.png", sha256="1" * 64, mime="image/png",
+                                        size=10, width=10, height=10, verification_status=old.verification_status))
+        db.session.delete(old)
+        db.session.commit()
+
+    returned_and_fixed()
+    service.submit(first)  # in time: the portal's button resubmits and the rank is kept
     assert (first.state, first.quota_rank, first.reviewing_org_id) == (S.IN_REVIEW, 1, first.org_id)
-    first.state, first.resubmit_due_at = S.RETURNED, utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    service.submit(first)  # late: the slot goes to the waitlisted one and this one queues again
+    returned_and_fixed()
+    service.submit(first, now=first.resubmit_due_at + timedelta(seconds=1))  # late: the slot goes to the waitlist
     db.session.refresh(second)
-    assert (second.quota_rank, second.state) == (1, S.IN_REVIEW)
-    assert (first.state, first.quota_rank, first.waitlist_position) == (S.WAITLISTED, None, 1)
+    assert (second.quota_rank, second.state, second.amount) == (1, S.IN_REVIEW, second.batch.amount)
+    assert (first.state, first.quota_rank, first.waitlist_position, first.amount) == (S.WAITLISTED, None, 1, None)
+    assert [(h.decision.value, h.to_state) for h in review.history(first)] == [
+        ("submit", "in_review"), ("return", "returned"), ("resubmit", "in_review"), ("return", "returned"),
+        ("resubmit", "waitlisted")]
 
 
 @pytest.mark.postgres
@@ -190,3 +202,26 @@ def test_api_surge_on_postgres_through_the_group_allocator(pg_app, tmp_path):
         Application.batch_id == batch_id)).scalar() == 90
     assert db.session.execute(db.select(db.func.count(AuditEvent.id)).filter_by(
         action="application_submitted")).scalar() == 90
+
+
+def test_a_withdraw_that_lost_a_race_changes_nothing(app, orgs):
+    """The state change goes through the guarded transition: when a reviewer acted first, the withdraw is
+    refused and the slot it had begun to free is not given away."""
+    from sqlalchemy import update
+    batch_id, ids = _world(orgs, 2, 1, 1)
+    holder, waiting = (db.session.get(Application, i) for i in ids)
+    service.submit(holder)
+    service.submit(waiting)
+    assert holder.state == S.IN_REVIEW  # what the applicant's page showed …
+    with db.engine.begin() as other:  # … before a reviewer returned it in another session
+        other.execute(update(Application).where(Application.id == holder.id).values(state=S.RETURNED))
+    with pytest.raises(ApplicationError) as err:
+        service.withdraw(holder)
+    assert (err.value.code, err.value.status) == ("conflict", 409)
+    db.session.expire_all()
+    assert (holder.state, holder.quota_rank) == (S.RETURNED, 1)
+    assert (waiting.state, waiting.waitlist_position) == (S.WAITLISTED, 1)
+    batch = db.session.get(Batch, batch_id)
+    assert (batch.allocated_count, batch.waitlist_count) == (1, 1)
+    assert db.session.execute(db.select(ReviewAction).filter_by(application_id=holder.id, decision="withdraw")
+                              ).first() is None

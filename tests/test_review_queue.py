@@ -2,27 +2,41 @@
 from datetime import timedelta
 
 import pytest
+from factories import applicant
 from factories.review import admin_of, make_batch, post_form, submitted
 
 from backoffice.domain.enums import ApplicationState as S
 from backoffice.domain.review import ReviewError
 from backoffice.extensions import db
-from backoffice.models import ReviewJob
+from backoffice.models import Application, ReviewJob
 from backoffice.models.base import utcnow
-from backoffice.services import review
+from backoffice.services import applications, review
+
+
+def placed(orgs, batch, n: int, unit="YX-METRO") -> list[Application]:
+    """n drafts submitted in order through the submit path: the allocator gives the ranks, then the waitlist."""
+    org = orgs[unit]
+    apps = [Application(batch=batch, applicant=applicant(org), org_id=org.id) for _ in range(n)]
+    db.session.add_all(apps)
+    db.session.commit()
+    for a in apps:
+        applications.submit(a)
+    return apps
 
 
 def test_refusal_frees_the_slot_for_the_head_of_the_waitlist(app, orgs):
     batch = make_batch(orgs, quota=1, waitlist_cap=3)
-    first = submitted(orgs, batch, rank=1)
-    second = submitted(orgs, batch, waitlist=1)
-    batch.allocated_count, batch.waitlist_count = 1, 1
-    db.session.commit()
+    first, second, third = placed(orgs, batch, 3)
+    assert (first.quota_rank, second.waitlist_position, third.waitlist_position) == (1, 1, 2)
     review.refuse(first, admin_of("YX-METRO"), "not_on_roster", "名单中查无此人")
     db.session.expire_all()
     assert first.state == S.REFUSED and first.quota_rank is None
     assert second.state == S.IN_REVIEW and second.quota_rank == 1 and second.reviewing_org_id == orgs["YX-METRO"].id
-    assert second.waitlist_position is None
+    assert second.waitlist_position is None and second.amount == batch.amount
+    assert third.waitlist_position == 1
+    assert (batch.allocated_count, batch.waitlist_count) == (1, 1)
+    assert [(h.decision.value, h.from_state, h.to_state) for h in review.history(second)] == \
+        [("submit", "draft", "waitlisted"), ("promote", "waitlisted", "in_review")]
 
 
 def test_refuse_needs_a_reason_and_no_one_acts_outside_the_window(app, orgs):
@@ -119,10 +133,8 @@ def test_rotation_is_saved(app, orgs, login_as):
 
 def test_overdue_return_releases_the_slot_and_cli_digest(app, orgs):
     batch = make_batch(orgs, quota=1, waitlist_cap=2)
-    a = submitted(orgs, batch, rank=1)
-    waiting = submitted(orgs, batch, waitlist=1)
-    batch.allocated_count, batch.waitlist_count = 1, 1
-    db.session.commit()
+    a, waiting = placed(orgs, batch, 2)
+    assert (a.quota_rank, waiting.state, waiting.waitlist_position) == (1, S.WAITLISTED, 1)
     review.return_for_correction(a, admin_of("YX-METRO"), [{"kind": "bank_card", "code": "unclear"}])
     assert a.resubmit_due_at is not None
     assert review.release_overdue_returns(now=a.resubmit_due_at - timedelta(minutes=1)) == []

@@ -26,6 +26,8 @@ LEGAL = {
     S.WITHDRAWN: {}, S.PAID: {},
 }
 REVIEWER = {A.APPROVE, A.RETURN, A.REFUSE}
+# When the quota has no rank left but a waitlist place, these (and only these) land on the waitlist.
+QUEUED = {(S.DRAFT, A.SUBMIT), (S.RETURNED, A.RESUBMIT)}
 
 
 def test_chain_from_path():
@@ -70,6 +72,37 @@ def _check(state, action, actor, turn):
         assert (out.state, out.reviewing_org_id) == (S.IN_REVIEW, 40)  # always restarts at the unit
     else:
         assert (out.state, out.reviewing_org_id) == (legal[action], None)
+
+
+@pytest.mark.parametrize("state", list(S))
+@pytest.mark.parametrize("action", list(A))
+def test_only_submits_queue_on_the_waitlist(state, action):
+    kwargs = {"chain": CHAIN, "reviewing_org_id": None, "actor_org_id": 40, "reopen_at": 20, "queued": True}
+    if (state, action) not in QUEUED:
+        with pytest.raises(rules.ReviewError) as err:
+            rules.transition(state, action, **kwargs)
+        assert err.value.code == "invalid_transition"
+        return
+    out = rules.transition(state, action, **kwargs)
+    assert (out.state, out.reviewing_org_id) == (S.WAITLISTED, None)  # nobody reviews a waiting application
+
+
+def test_production_consults_this_table():
+    """The services and the PostgreSQL statement take their states from domain.review, not from their own."""
+    from backoffice.domain.quota import Outcome, Slot
+    from backoffice.intake.pg_allocate import STATES
+    from backoffice.services import quota
+    from backoffice.services.applications import WITHDRAWABLE
+    assert WITHDRAWABLE == {state for state, legal in LEGAL.items() if A.WITHDRAW in legal}
+    assert STATES == {"draft": S.DRAFT.value, "submit": A.SUBMIT.value,
+                      "placed": LEGAL[S.DRAFT][A.SUBMIT].value, "queued": S.WAITLISTED.value}
+    claim = quota.Claim(7, 1, 40, 3, "职工", 1500, NOW)
+    placed = quota.submitted(claim, Slot(Outcome.ALLOCATED, rank=2))
+    queued = quota.submitted(claim, Slot(Outcome.WAITLISTED, waitlist_position=4))
+    assert (placed["state"], placed["reviewing_org_id"], placed["quota_rank"], placed["amount"]) == \
+        (S.IN_REVIEW, 40, 2, 1500)
+    assert (queued["state"], queued["reviewing_org_id"], queued["waitlist_position"], queued["amount"]) == \
+        (S.WAITLISTED, None, 4, None)
 
 
 @pytest.mark.parametrize("action", sorted(REVIEWER))

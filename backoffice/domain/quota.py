@@ -1,7 +1,7 @@
-"""Quota rules that need no database: what a submit gets, the first free rank, waitlist compaction."""
+"""Quota rules that need no database: every placement, waitlist move and counter change of a batch."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -51,10 +51,11 @@ class Counters:
 
 
 def assign(counters: Counters, k: int, taken_ranks: set[int] | None = None) -> tuple[list[Slot], Counters]:
-    """Slots for k submits in arrival order, and the counters afterwards.
+    """Slots for k submits (or late resubmits) in arrival order, and the counters afterwards.
 
     Ranks continue from the counter; once a rank was freed without a successor (released_slots), the
-    smallest free ranks are handed out instead, so ranks stay exactly 1..quota.
+    smallest free ranks are handed out instead, so ranks stay exactly 1..quota. When the free ranks are
+    all taken again, released_slots goes back to 0 (the fast path may continue from the counter).
     """
     allocated, waitlisted = counters.allocated, counters.waitlisted
     free = None
@@ -71,5 +72,42 @@ def assign(counters: Counters, k: int, taken_ranks: set[int] | None = None) -> t
             slots.append(Slot(Outcome.WAITLISTED, waitlist_position=waitlisted))
         else:
             slots.append(Slot(Outcome.FULL))
-    after = Counters(counters.quota, counters.waitlist_cap, allocated, waitlisted, counters.released_slots)
-    return slots, after
+    released = counters.released_slots
+    if released:
+        held = set(taken_ranks or ()) | {s.rank for s in slots if s.rank}
+        if held == set(range(1, allocated + 1)):
+            released = 0
+    return slots, Counters(counters.quota, counters.waitlist_cap, allocated, waitlisted, released)
+
+
+def release(counters: Counters, someone_waiting: bool) -> tuple[bool, Counters]:
+    """A held rank is freed (refused, withdrawn, resubmitted too late): (promote the head?, counters after).
+
+    The head of the waitlist takes that very rank (positions close up behind it); with nobody waiting the
+    rank is counted free, and later submits get the smallest free rank first (see assign).
+    """
+    if someone_waiting:
+        return True, replace(counters, waitlisted=counters.waitlisted - 1)
+    return False, replace(counters, allocated=counters.allocated - 1,
+                          released_slots=counters.released_slots + 1)
+
+
+def leave_waitlist(counters: Counters) -> Counters:
+    """Someone left the waitlist (withdrawn, or promoted): everyone behind moves up one place."""
+    return replace(counters, waitlisted=counters.waitlisted - 1)
+
+
+def moved_up(position: int, left: int) -> int:
+    """A waiting place after the one at `left` left the waitlist (the SQL in services.quota does the same)."""
+    return position - 1 if position > left else position
+
+
+def reclaim(counters: Counters, taken_ranks: set[int]) -> tuple[int | None, Counters]:
+    """A refused application reopened on appeal takes the smallest free rank if the quota has room.
+
+    Nobody is pushed out: with the quota used up it goes on without a rank.
+    """
+    if counters.allocated >= counters.quota:
+        return None, counters
+    rank = first_free_rank(taken_ranks, counters.quota)
+    return rank, replace(counters, allocated=counters.allocated + 1)

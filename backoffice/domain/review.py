@@ -49,6 +49,12 @@ TRANSITIONS = {
     (S.PAYMENT_FAILED, A.PAY): S.PAID,
     (S.PAYMENT_FAILED, A.PAY_FAIL): S.PAYMENT_FAILED,
 }
+# Where a submit lands when the quota has no rank left but a waitlist place (queued=True in transition()):
+# a first submit, and a resubmit that came too late to keep its rank.
+QUEUED = {
+    (S.DRAFT, A.SUBMIT): S.WAITLISTED,
+    (S.RETURNED, A.RESUBMIT): S.WAITLISTED,
+}
 
 
 class ReviewError(ValueError):
@@ -92,13 +98,25 @@ def follow_chain(new_chain: list[int], current: int | None) -> int | None:
     return current if current in new_chain else new_chain[0]
 
 
+def allowed(state: S, action: A) -> bool:
+    """Whether the table has `action` from `state` at all (turn and timing aside)."""
+    return (state, action) in TRANSITIONS
+
+
+def target(state: S, action: A, *, queued: bool = False) -> S:
+    """The state `action` leads to from `state` (queued: the quota gave a waitlist place, not a rank)."""
+    found = QUEUED.get((state, action)) if queued else TRANSITIONS.get((state, action))
+    if found is None:
+        raise ReviewError("invalid_transition", f"当前状态不能执行该操作（{state.value} → {action.value}）。")
+    return found
+
+
 def transition(state: S, action: A, *, chain: list[int], reviewing_org_id: int | None = None,
                actor_org_id: int | None = None, now: datetime | None = None,
-               review_closes_at: datetime | None = None, reopen_at: int | None = None) -> Outcome:
+               review_closes_at: datetime | None = None, reopen_at: int | None = None,
+               queued: bool = False) -> Outcome:
     """The state (and whose turn) after `action`; raises ReviewError for anything out of turn or order."""
-    target = TRANSITIONS.get((state, action))
-    if target is None:
-        raise ReviewError("invalid_transition", f"当前状态不能执行该操作（{state.value} → {action.value}）。")
+    target_state = target(state, action, queued=queued)
     if not chain:
         raise ReviewError("no_chain", "该申请没有审核链。")
     if action in REVIEWER_ACTIONS:
@@ -106,14 +124,14 @@ def transition(state: S, action: A, *, chain: list[int], reviewing_org_id: int |
         if action == A.APPROVE:
             nxt = next_reviewer(chain, reviewing_org_id)
             return Outcome(S.IN_REVIEW, nxt) if nxt is not None else Outcome(S.APPROVED, None)
-        return Outcome(target, None)
+        return Outcome(target_state, None)
     if action == A.REOPEN:
         if reopen_at not in chain:
             raise ReviewError("not_on_chain", "重新审核的单位不在该申请的审核链上。")
-        return Outcome(target, reopen_at)
-    if target == S.IN_REVIEW:  # submit, resubmit, promote: always from the unit level
-        return Outcome(target, chain[0])
-    return Outcome(target, None)
+        return Outcome(target_state, reopen_at)
+    if target_state == S.IN_REVIEW:  # submit, resubmit, promote: always from the unit level
+        return Outcome(target_state, chain[0])
+    return Outcome(target_state, None)
 
 
 def _check_turn(chain, reviewing_org_id, actor_org_id, now, review_closes_at) -> None:

@@ -4,7 +4,8 @@ Each gunicorn worker runs one background thread. A request hands over its submit
 and waits; the thread takes everything queued, reads what the whole group needs in one statement, applies
 the eligibility rules to each, allocates the eligible ones together (one batch-row lock, one commit) and
 answers each request. Under a surge the groups grow by themselves, so the reads, the lock and the WAL flush
-are paid once per group instead of once per submit. The portal's ORM path hands over ready Claims.
+are paid once per group instead of once per submit. Portal and API submits both come this way
+(services.applications.submit goes through intake.fast_submit).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
-from ..services.applications import ApplicationError
+from ..services.applications import ApplicationError, already_submitted
 from . import fast_submit
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,11 @@ class GroupAllocator:
         self._lock = threading.Lock()
         self._conn = self._sync = None  # the allocator thread's own connections (see _connection)
 
-    def run(self, claim):
-        """The claim's Slot (or None when it is no longer a draft); raises what the allocation raised."""
-        return self._hand_over(claim)
-
     def submit(self, request):
-        """A fast_submit.SubmitRequest read, checked and allocated with its group: the API answer, or raises."""
-        return self._hand_over(request)
-
-    def _hand_over(self, item):
+        """A fast_submit.SubmitRequest read, checked and allocated with its group: the answer, or raises."""
         self._ensure_thread()
         future: Future = Future()
-        self.queue.put((item, future))
+        self.queue.put((request, future))
         return future.result(timeout=WAIT_SECONDS)
 
     def _ensure_thread(self) -> None:
@@ -107,39 +101,25 @@ class GroupAllocator:
                     return self._fail(items, exc)
                 finally:
                     db.session.remove()
-        for item, claim, row, future in pending:
-            slot = results[claim.application_id]
-            if row is None:  # a ready Claim from the ORM path: it wants the Slot itself
-                future.set_result(slot)
-                continue
+        for _, claim, row, future in pending:
             try:
-                future.set_result(fast_submit.answer(row, item, slot))
+                future.set_result(fast_submit.answer(row, claim, results[claim.application_id]))
             except ApplicationError as exc:  # batch full, already submitted
                 future.set_exception(exc)
 
     def _screen(self, items: list) -> list:
-        """(item, claim, snapshot row or None, future) for everything that goes on to allocation.
+        """(request, claim, snapshot row, future) for everything that goes on to allocation.
 
-        Submit requests are read in one statement and checked against the rules; refusals are answered at
+        The requests are read in one statement and checked against the rules; refusals are answered at
         once. A second submit of the same application in one group is answered as already submitted.
         """
-        requests = [item for item, _ in items if isinstance(item, fast_submit.SubmitRequest)]
-        rows = {}
-        if requests:
-            with self._connection() as conn:
-                rows = fast_submit.read_group(conn, requests)
+        with self._connection() as conn:
+            rows = fast_submit.read_group(conn, [item for item, _ in items])
         pending, seen = [], set()
         for item, future in items:
-            if not isinstance(item, fast_submit.SubmitRequest):
-                if item.application_id in seen:
-                    future.set_result(None)  # a double submit: the first one in the group takes the slot
-                else:
-                    pending.append((item, item, None, future))
-                    seen.add(item.application_id)
-                continue
             try:
                 if item.app_id in seen and rows.get(item.app_id) is not None:
-                    raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+                    raise already_submitted()
                 claim = fast_submit.screen(rows.get(item.app_id), item)
             except (ApplicationError, fast_submit.Returned) as exc:
                 future.set_exception(exc)
@@ -153,18 +133,9 @@ class GroupAllocator:
         from ..services.quota import allocate_group
         if db.engine.dialect.name != "postgresql":
             return allocate_group(claims)
-        from .pg_allocate import allocate_batch_group
-        results, rest = {}, []
-        by_batch: dict[int, list] = {}
-        for claim in claims:
-            by_batch.setdefault(claim.batch_id, []).append(claim)
+        from .pg_allocate import allocate_claims
         with self._connection() as conn:
-            for batch_id, group in by_batch.items():
-                got = allocate_batch_group(conn, batch_id, group)
-                if got is None:
-                    rest += group
-                else:
-                    results.update(got)
+            results, rest = allocate_claims(conn, claims)
         if results:
             self._flush()
         if rest:

@@ -1,7 +1,8 @@
-"""The service behind POST /api/v1/applications/{id}/submit: plain columns instead of ORM objects.
+"""The one submit path (API and portal): plain columns instead of ORM objects, the quota through pg_allocate.
 
 A surge is thousands of submits in minutes; loading four ORM objects per request cost more CPU than
-everything else together. The rules, the quota and the history are exactly those of services.applications.
+everything else together. services.applications.submit (the portal) comes through here too and shows the
+outcome on its ORM object; a returned application goes to services.applications.resubmit.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from sqlalchemy import ARRAY, Integer, any_, bindparam, cast, select
 
 from ..domain import eligibility as rules
 from ..domain.enums import ApplicationState as S
-from ..domain.quota import Outcome
 from ..extensions import db
 from ..models import Applicant, Application, Batch, Programme
 from ..models.base import utcnow
@@ -53,7 +53,8 @@ class Returned(Exception):
 
 
 def submit(app_id: int, applicant_id: int, token_version: int, now: datetime | None = None):
-    """Submit the caller's application; returns an object with the Application fields the API shows.
+    """Submit the caller's application; returns an object with the Application fields the API shows
+    (the Application itself after a resubmit).
 
     With a group allocator (gunicorn on PostgreSQL) the read, the rules and the allocation all happen in
     the worker's allocator thread, a group of submits at a time; otherwise right here.
@@ -66,9 +67,23 @@ def submit(app_id: int, applicant_id: int, token_version: int, now: datetime | N
         with _reader() as conn:
             row = conn.execute(_SNAPSHOT, {"app_id": app_id, "applicant_id": applicant_id}).first()
             claim = screen(row, request)
-        return answer(row, request, quota.allocate_group([claim])[app_id])
+        return answer(row, claim, allocate([claim])[app_id])
     except Returned:
         return applications.resubmit(db.session.get(Application, app_id), now=request.now)
+
+
+def allocate(claims: list) -> dict:
+    """Slots for claims in this thread's session: the one-statement allocation on PostgreSQL (the Python
+    path for a batch with freed ranks, and on SQLite)."""
+    if db.engine.dialect.name != "postgresql":
+        return quota.allocate_group(claims)
+    from .pg_allocate import allocate_claims
+    results, rest = allocate_claims(db.session.connection(), claims)
+    if rest:
+        results.update(quota.allocate_group(rest))  # same transaction, commits
+    else:
+        db.session.commit()
+    return results
 
 
 def read_group(connection, requests: list[SubmitRequest]) -> dict:
@@ -86,22 +101,16 @@ def screen(row, request: SubmitRequest) -> quota.Claim:
     if row.state == S.RETURNED:
         raise Returned()
     if row.state != S.DRAFT:
-        raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+        raise applications.already_submitted()
     _check(row, request.now)
     return quota.Claim(row.id, row.batch_id, row.org_id, row.applicant_id, row.name, row.amount, request.now)
 
 
-def answer(row, request: SubmitRequest, slot):
-    """What the API shows for an allocated slot; refusals raise."""
-    if slot is None:
-        raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
-    if slot.outcome == Outcome.FULL:
-        raise ApplicationError("batch_full", "本批次名额及候补名额均已满，申报已截止（额满即止）。", 409)
-    allocated = slot.outcome == Outcome.ALLOCATED
-    return SimpleNamespace(
-        id=row.id, batch_id=row.batch_id, org_id=row.org_id, state=S.IN_REVIEW if allocated else S.WAITLISTED,
-        quota_rank=slot.rank, waitlist_position=slot.waitlist_position, submitted_at=request.now,
-        reviewing_org_id=row.org_id if allocated else None, last_reason=row.last_reason)
+def answer(row, claim: quota.Claim, slot):
+    """What the API shows for an allocated slot (the columns services.quota.submitted wrote); refusals raise."""
+    applications.check_slot(slot)
+    return SimpleNamespace(id=row.id, batch_id=row.batch_id, org_id=row.org_id, last_reason=row.last_reason,
+                           **quota.submitted(claim, slot))
 
 
 @contextmanager
@@ -116,15 +125,9 @@ def _reader():
 
 
 def _check(row, now: datetime) -> None:
-    batch_rules = rules.BatchRules(
-        opens_at=row.apply_opens_at, closes_at=row.apply_closes_at,
-        enabled=bool(row.enabled and row.programme_enabled), roster_required=row.roster_required,
-        graduation_required=row.graduation_required, validity_years=row.validity_years,
-        required_documents=tuple(row.required_documents or ()), once_rule=row.once_rule)
     roster, prior, documents = applications.decode_facts(row.id_number, row.roster_facts, row.prior_facts,
                                                          row.document_facts)
-    verdict = rules.check(batch_rules, now, name=row.name, id_number=row.id_number, roster=roster, prior=prior,
-                          documents=documents, study_year=row.study_year, education_level=row.education_level)
-    if not verdict.ok:
-        raise ApplicationError("not_eligible", "不符合申报条件：" + "".join(r.message for r in verdict.reasons),
-                               422, verdict.reasons)
+    verdict = rules.check(applications.batch_rules(row), now, name=row.name, id_number=row.id_number,
+                          roster=roster, prior=prior, documents=documents, study_year=row.study_year,
+                          education_level=row.education_level)
+    applications.check_verdict(verdict)

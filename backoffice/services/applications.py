@@ -10,6 +10,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..crypto import lookup_hash
 from ..domain import eligibility as rules
+from ..domain import review as review_rules
 from ..domain.enums import ApplicationState, OrgKind, OrgStatus, ReviewDecision
 from ..domain.quota import Outcome
 from ..extensions import db
@@ -26,10 +27,12 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, quota
+from .transitions import apply_transition
 
 S = ApplicationState
+A = ReviewDecision
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
-WITHDRAWABLE = frozenset({S.DRAFT, S.WAITLISTED, S.IN_REVIEW, S.RETURNED})
+WITHDRAWABLE = frozenset(state for state, action in review_rules.TRANSITIONS if action == A.WITHDRAW)
 UNIT_KINDS = (OrgKind.GRASSROOTS, OrgKind.ENTERPRISE)
 
 
@@ -41,14 +44,38 @@ class ApplicationError(Exception):
         self.code, self.message, self.status, self.reasons = code, message, status, reasons or []
 
 
+def already_submitted() -> ApplicationError:
+    return ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
+
+
+def check_verdict(verdict: rules.Eligibility) -> None:
+    if not verdict.ok:
+        raise ApplicationError("not_eligible", "不符合申报条件：" + "".join(r.message for r in verdict.reasons),
+                               422, verdict.reasons)
+
+
+def check_slot(slot) -> None:
+    """A submit's slot as the applicant hears it: None means another submit of it got there first."""
+    if slot is None:
+        raise already_submitted()
+    if slot.outcome == Outcome.FULL:
+        raise ApplicationError("batch_full", "本批次名额及候补名额均已满，申报已截止（额满即止）。", 409)
+
+
 # ---- reading the facts the rules need --------------------------------------------------------------------
 
-def batch_rules(batch: Batch) -> rules.BatchRules:
+def batch_rules(batch) -> rules.BatchRules:
+    """A batch's submit rules, from a Batch or from a snapshot row with its column names (the submit path's
+    read carries programme_enabled and once_rule itself)."""
+    if isinstance(batch, Batch):
+        programme_enabled, once_rule = batch.programme.enabled, batch.programme.once_rule
+    else:
+        programme_enabled, once_rule = batch.programme_enabled, batch.once_rule
     return rules.BatchRules(
         opens_at=batch.apply_opens_at, closes_at=batch.apply_closes_at,
-        enabled=bool(batch.enabled and batch.programme.enabled), roster_required=batch.roster_required,
+        enabled=bool(batch.enabled and programme_enabled), roster_required=batch.roster_required,
         graduation_required=batch.graduation_required, validity_years=batch.validity_years,
-        required_documents=tuple(batch.required_documents or ()), once_rule=batch.programme.once_rule)
+        required_documents=tuple(batch.required_documents or ()), once_rule=once_rule)
 
 
 def roster_entries(batch_id: int, id_number: str) -> list[RosterEntry]:
@@ -230,52 +257,26 @@ def _check_union(applicant: Applicant, org: Organisation, entry: RosterEntry | N
 
 
 def submit(application: Application, *, now: datetime | None = None) -> Application:
-    """DRAFT → IN_REVIEW with a quota rank at the unit level, or WAITLISTED; RETURNED goes to resubmit."""
-    now = now or utcnow()
-    if application.state == S.RETURNED:
-        return resubmit(application, now=now)
-    if application.state != S.DRAFT:
-        raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
-    verdict = evaluate(application, now)
-    if not verdict.ok:
-        raise ApplicationError("not_eligible", "不符合申报条件：" + "".join(r.message for r in verdict.reasons),
-                               422, verdict.reasons)
-    claim = quota.Claim(application.id, application.batch_id, application.org_id, application.applicant_id,
-                        application.applicant.name, application.batch.amount, now)
-    db.session.commit()  # only reads so far (no WAL flush); the allocation runs in a transaction of its own
-    slot = quota.allocate(claim)
-    if slot is None:
-        raise ApplicationError("invalid_state", "该申请已提交，不能重复提交。", 409)
-    if slot.outcome == Outcome.FULL:
-        raise ApplicationError("batch_full", "本批次名额及候补名额均已满，申报已截止（额满即止）。", 409)
-    _reflect(application, claim, slot)
+    """DRAFT → IN_REVIEW with a quota rank at the unit level, or WAITLISTED; RETURNED goes to resubmit.
+
+    The portal's door to the one submit path (intake.fast_submit, which the API calls directly); the
+    outcome is shown on `application` without another query.
+    """
+    from ..intake import fast_submit
+    app_id, applicant_id, token_version = application.id, application.applicant_id, application.applicant.token_version
+    db.session.commit()  # only reads so far: hand the connection back while the submit path works
+    result = fast_submit.submit(app_id, applicant_id, token_version, now or utcnow())
+    if result is not application:
+        _reflect(application, result)
     return application
 
 
-def _reflect(application: Application, claim, slot) -> None:
-    """Show the committed outcome on the object without another query or a second write."""
+def _reflect(application: Application, result) -> None:
+    """Show the committed outcome (the columns services.quota.submitted wrote) on the object."""
     from sqlalchemy.orm.attributes import set_committed_value
-    allocated = slot.outcome == Outcome.ALLOCATED
-    values = {"state": S.IN_REVIEW if allocated else S.WAITLISTED, "quota_rank": slot.rank,
-              "waitlist_position": slot.waitlist_position,
-              "reviewing_org_id": claim.org_id if allocated else None,
-              "amount": claim.amount if allocated else None, "submitted_at": claim.now,
-              "first_submitted_at": claim.now, "updated_at": claim.now}
-    for key, value in values.items():
-        set_committed_value(application, key, value)
-
-
-def _place(application: Application, slot, now: datetime) -> None:
-    application.submitted_at = now
-    application.first_submitted_at = application.first_submitted_at or now
-    if slot.outcome == Outcome.ALLOCATED:
-        application.state = S.IN_REVIEW
-        application.quota_rank = slot.rank
-        application.reviewing_org_id = application.org_id
-        application.amount = application.batch.amount
-    else:
-        application.state = S.WAITLISTED
-        application.waitlist_position = slot.waitlist_position
+    for key in ("state", "quota_rank", "waitlist_position", "reviewing_org_id", "amount", "submitted_at",
+                "first_submitted_at", "updated_at"):
+        set_committed_value(application, key, getattr(result, key))
 
 
 def resubmit_deadline(application: Application) -> datetime:
@@ -297,19 +298,15 @@ def resubmit(application: Application, *, now: datetime | None = None) -> Applic
         raise ApplicationError("not_eligible", "".join(r.message for r in reasons), 422, reasons)
     if application.quota_rank is not None and not _keeps_slot(application, now):
         quota.release_slot(application, actor=application.applicant, reason="驳回后逾期补正")
+    values, queued = {"submitted_at": now, "resubmit_due_at": None}, False
     if application.quota_rank is None:  # late: queue again like a new submit
-        slot = quota.allocate_slot(application)
+        slot = quota.allocate_one(application)
         if slot.outcome == Outcome.FULL:
             db.session.rollback()
             raise ApplicationError("batch_full", "补正已逾期，原名额已释放，且本批次名额及候补名额均已满。", 409)
-        _place(application, slot, now)
-    else:
-        application.state = S.IN_REVIEW
-        application.reviewing_org_id = application.org_id
-        application.submitted_at = now
-    application.resubmit_due_at = None
-    db.session.add(ReviewAction(application=application, decision=ReviewDecision.RESUBMIT,
-                                from_state=S.RETURNED.value, to_state=application.state.value))
+        values |= quota.placement(slot, application.batch.amount)
+        queued = slot.outcome == Outcome.WAITLISTED
+    _transition(application, A.RESUBMIT, queued=queued, now=now, values=values, history={})
     audit.record("application_resubmitted", actor=application.applicant, org_id=application.org_id,
                  target=application, detail={"rank": application.quota_rank,
                                              "waitlist": application.waitlist_position})
@@ -339,23 +336,28 @@ def _keeps_slot(application: Application, now: datetime) -> bool:
 
 def withdraw(application: Application, *, actor=None, reason: str = "", now: datetime | None = None) -> Application:
     """The applicant gives up; a held slot goes to the head of the waitlist."""
-    if application.state not in WITHDRAWABLE:
+    if not review_rules.allowed(application.state, A.WITHDRAW):
         raise ApplicationError("invalid_state", "该申请当前状态不能撤回。", 409)
-    before = application.state
     actor = actor or application.applicant
+    now = now or utcnow()
     if application.quota_rank is not None:
         quota.release_slot(application, actor=actor, reason=reason or "申请人撤回")
     elif application.waitlist_position is not None:
         quota.leave_waitlist(application)
-    application.state = S.WITHDRAWN
-    application.reviewing_org_id = None
-    application.decided_at = now or utcnow()
-    db.session.add(ReviewAction(application=application, decision=ReviewDecision.WITHDRAW,
-                                from_state=before.value, to_state=S.WITHDRAWN.value, reason=reason or None))
+    _transition(application, A.WITHDRAW, now=now, values={"decided_at": now},
+                     history={"reason": reason or None})
     audit.record("application_withdrawn", actor=actor, org_id=application.org_id, target=application,
                  detail={"reason": reason})
     db.session.commit()
     return application
+
+
+def _transition(application: Application, action: A, **kw) -> None:
+    """apply_transition with the applicant's error type (a concurrent change is a 409 to retry)."""
+    try:
+        apply_transition(application, action, **kw)
+    except review_rules.ReviewError as exc:
+        raise ApplicationError(exc.code, str(exc), 409) from None
 
 
 def return_reasons(application: Application) -> list[ReviewAction]:

@@ -14,7 +14,7 @@ from ..models import Appeal, Application, Batch, Disbursement, FundingLine, Paym
 from ..models.base import utcnow
 from . import audit, notifications, permissions
 from .notice import ended_notice_ids
-from .review import apply, log
+from .transitions import apply_transition
 
 BANK_HEADERS = ["流水号", "姓名", "身份证号", "银行卡号", "金额", "资金来源", "状态", "失败原因"]
 
@@ -208,12 +208,9 @@ def _apply_result(d: Disbursement, r: rules.BankResult, admin, now) -> dict:
     d.paid_at = now if r.paid else None
     d.failure_reason = None if r.paid else r.reason
     if d.funding_line_id is None:  # the city's own payment decides the application's state
-        before = application.state
-        apply(application, A.PAY if r.paid else A.PAY_FAIL, admin=admin, now=now)
-        if not r.paid:
-            application.last_reason = f"银行发放失败：{r.reason}。请核对并更新银行卡号。"
-        log(application, A.PAY if r.paid else A.PAY_FAIL, org_id=admin.org_id, admin=admin,
-            from_state=before, to_state=application.state, reason=None if r.paid else r.reason)
+        apply_transition(application, A.PAY if r.paid else A.PAY_FAIL, admin=admin, now=now,
+                         values={} if r.paid else {"last_reason": f"银行发放失败：{r.reason}。请核对并更新银行卡号。"},
+                         history={"org_id": admin.org_id, "reason": None if r.paid else r.reason})
     if r.paid:  # told once the import commits
         notifications.announce(Event.PAID, application, d.id, amount=f"{d.amount:.2f}",
                                card_tail=(d.bank_card or "")[-4:])

@@ -1,8 +1,10 @@
-"""Quota allocation: single conditional UPDATEs on the batch counters, so no interleaving overshoots.
+"""Quota allocation in the database: domain.quota decides, this module locks, reads and writes.
 
-The UPDATE that takes a slot also takes the batch row's write lock (PostgreSQL row lock, SQLite's
-database lock) until the transaction ends, so everything read after it in the same transaction (free
-ranks, the head of the waitlist) is stable. UNIQUE(batch_id, quota_rank) is the safety net.
+Every change first write-locks the batch row and reads its counters (one UPDATE … RETURNING: PostgreSQL
+row lock, SQLite's database lock) until the transaction ends, so everything read after it (free ranks,
+the head of the waitlist) is stable; the rule's answer is then written back. UNIQUE(batch_id, quota_rank)
+is the safety net. intake.pg_allocate is the same rule for a group of first submits as one PostgreSQL
+statement (tests/test_intake_quota_equivalence.py runs both against domain.quota on random histories).
 """
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
-from ..domain.enums import ApplicationState, ReviewDecision
+from ..domain import review as review_rules
+from ..domain.enums import ApplicationState as S
+from ..domain.enums import ReviewDecision as A
 from ..domain.notifications import Event
-from ..domain.quota import Counters, Outcome, Slot, assign, first_free_rank
+from ..domain.quota import Counters, Outcome, Slot, assign, reclaim, release
+from ..domain.quota import leave_waitlist as leave_rule
 from ..extensions import db
 from ..models import (
     Application,
@@ -38,15 +43,6 @@ class Claim:
     now: datetime
 
 
-def allocate(claim: Claim) -> Slot | None:
-    """A slot for one submit: through the worker's group allocator when there is one, else directly."""
-    from flask import current_app
-    runner = current_app.extensions.get("xuebu_allocator")
-    if runner is not None:
-        return runner.run(claim)
-    return allocate_group([claim])[claim.application_id]
-
-
 def allocate_group(claims: list[Claim]) -> dict[int, Slot | None]:
     """One transaction for many submits, in arrival order; None for an application no longer a draft.
 
@@ -55,9 +51,10 @@ def allocate_group(claims: list[Claim]) -> dict[int, Slot | None]:
     every submit in it, which is what keeps a 2000-place surge from queueing on the lock.
     """
     ids = [c.application_id for c in claims]
+    claims = list({c.application_id: c for c in claims}.values())  # a double submit counts once, where it came first
     claimed = set(db.session.execute(
-        update(Application).where(Application.id.in_(ids), Application.state == ApplicationState.DRAFT)
-        .values(state=ApplicationState.IN_REVIEW).returning(Application.id)
+        update(Application).where(Application.id.in_(ids), Application.state == S.DRAFT)
+        .values(state=review_rules.target(S.DRAFT, A.SUBMIT)).returning(Application.id)
         .execution_options(synchronize_session=False)).scalars())
     results: dict[int, Slot | None] = {i: None for i in ids}
     groups: dict[int, list[Claim]] = {}
@@ -78,36 +75,58 @@ def allocate_group(claims: list[Claim]) -> dict[int, Slot | None]:
     return results
 
 
-def _slots_for(batch_id: int, k: int) -> list[Slot]:
+def _locked_counters(batch_id: int) -> Counters:
+    """The batch's counters, with its row write-locked until the transaction ends (a no-op UPDATE: SQLite
+    ignores FOR UPDATE)."""
     row = db.session.execute(
-        select(Batch.quota, Batch.waitlist_cap, Batch.allocated_count, Batch.waitlist_count, Batch.released_slots)
-        .where(Batch.id == batch_id).with_for_update()).one()
-    counters = Counters(*row)
+        update(Batch).where(Batch.id == batch_id).values(waitlist_count=Batch.waitlist_count)
+        .returning(Batch.quota, Batch.waitlist_cap, Batch.allocated_count, Batch.waitlist_count,
+                   Batch.released_slots).execution_options(synchronize_session=False)).one()
+    return Counters(*row)
+
+
+def _write_counters(batch_id: int, after: Counters) -> None:
+    db.session.execute(update(Batch).where(Batch.id == batch_id).values(
+        allocated_count=after.allocated, waitlist_count=after.waitlisted, released_slots=after.released_slots)
+        .execution_options(synchronize_session=False))
+
+
+def _slots_for(batch_id: int, k: int) -> list[Slot]:
+    """k slots from the rule (domain.quota.assign), the counters moved under the batch lock."""
+    counters = _locked_counters(batch_id)
     taken = set(_taken_ranks(batch_id)) if counters.released_slots else None
     slots, after = assign(counters, k, taken)
-    values = {"allocated_count": after.allocated, "waitlist_count": after.waitlisted}
-    if taken is not None:
-        held = taken | {s.rank for s in slots if s.rank}
-        if held == set(range(1, after.allocated + 1)):
-            values["released_slots"] = 0  # the gaps are filled: back to the fast path
-    db.session.execute(update(Batch).where(Batch.id == batch_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    _write_counters(batch_id, after)
     return slots
 
 
+def placement(slot: Slot, amount) -> dict:
+    """The quota columns of a placement, written from here only: a rank with the batch amount, or a place in
+    the waitlist and no amount (the state and whose turn come from the domain's transition)."""
+    ranked = slot.outcome == Outcome.ALLOCATED
+    return {"quota_rank": slot.rank, "waitlist_position": slot.waitlist_position,
+            "amount": amount if ranked else None}
+
+
+def submitted(claim: Claim, slot: Slot) -> dict:
+    """Every column a first submit writes: the transition the slot allows (in review at the unit union, or
+    waitlisted), the placement and the times; a FULL slot leaves the draft as it was."""
+    if slot.outcome == Outcome.FULL:
+        return {"state": S.DRAFT, "quota_rank": None, "waitlist_position": None, "reviewing_org_id": None,
+                "amount": None, "submitted_at": None, "first_submitted_at": None, "updated_at": claim.now}
+    outcome = review_rules.transition(S.DRAFT, A.SUBMIT, chain=[claim.org_id],
+                                      queued=slot.outcome == Outcome.WAITLISTED)
+    return {"state": outcome.state, "reviewing_org_id": outcome.reviewing_org_id, **placement(slot, claim.amount),
+            "submitted_at": claim.now, "first_submitted_at": claim.now, "updated_at": claim.now}
+
+
 def _rows_for(claim: Claim, slot: Slot, rows: dict) -> None:
-    allocated, full = slot.outcome == Outcome.ALLOCATED, slot.outcome == Outcome.FULL
-    state = ApplicationState.DRAFT if full else (ApplicationState.IN_REVIEW if allocated
-                                                 else ApplicationState.WAITLISTED)
-    rows["app"].append({
-        "id": claim.application_id, "state": state, "quota_rank": slot.rank,
-        "waitlist_position": slot.waitlist_position, "reviewing_org_id": claim.org_id if allocated else None,
-        "amount": claim.amount if allocated else None, "submitted_at": None if full else claim.now,
-        "first_submitted_at": None if full else claim.now, "updated_at": claim.now})
-    if full:
+    values = submitted(claim, slot)
+    rows["app"].append({"id": claim.application_id, **values})
+    if slot.outcome == Outcome.FULL:
         return
-    rows["action"].append({"application_id": claim.application_id, "decision": ReviewDecision.SUBMIT,
-                           "from_state": ApplicationState.DRAFT.value, "to_state": state.value, "documents": [],
+    rows["action"].append({"application_id": claim.application_id, "decision": A.SUBMIT,
+                           "from_state": S.DRAFT.value, "to_state": values["state"].value, "documents": [],
                            "at": claim.now})
     rows["audit"].append({"actor_type": "applicant", "actor_id": claim.applicant_id,
                           "actor_name": claim.applicant_name, "org_id": claim.org_id,
@@ -116,39 +135,15 @@ def _rows_for(claim: Claim, slot: Slot, rows: dict) -> None:
                           "detail": {"rank": slot.rank, "waitlist": slot.waitlist_position}})
 
 
-def allocate_slot(application: Application) -> Slot:
-    """Give the application a quota rank, else a waitlist position, else report the batch full."""
-    batch_id = application.batch_id
-    row = db.session.execute(
-        update(Batch).where(Batch.id == batch_id, Batch.allocated_count < Batch.quota)
-        .values(allocated_count=Batch.allocated_count + 1)
-        .returning(Batch.allocated_count, Batch.released_slots, Batch.quota)
-        .execution_options(synchronize_session=False)).first()
-    if row is not None:
-        rank = row.allocated_count
-        if row.released_slots:  # a rank was freed without a successor: rank n may be taken
-            rank = first_free_rank(_taken_ranks(batch_id), row.quota)
-        return Slot(Outcome.ALLOCATED, rank=rank)
-    position = db.session.execute(
-        update(Batch).where(Batch.id == batch_id, Batch.waitlist_count < Batch.waitlist_cap)
-        .values(waitlist_count=Batch.waitlist_count + 1)
-        .returning(Batch.waitlist_count)
-        .execution_options(synchronize_session=False)).scalar()
-    if position is None:
-        return Slot(Outcome.FULL)
-    return Slot(Outcome.WAITLISTED, waitlist_position=position)
+def allocate_one(application: Application) -> Slot:
+    """A slot for one application in the caller's transaction (a resubmit that came too late)."""
+    return _slots_for(application.batch_id, 1)[0]
 
 
 def _taken_ranks(batch_id: int) -> list[int]:
     return list(db.session.execute(
         select(Application.quota_rank).where(Application.batch_id == batch_id,
                                              Application.quota_rank.is_not(None))).scalars())
-
-
-def _lock_batch(batch_id: int) -> None:
-    """A no-op UPDATE: takes the batch row's write lock on every engine (SQLite ignores FOR UPDATE)."""
-    db.session.execute(update(Batch).where(Batch.id == batch_id).values(waitlist_count=Batch.waitlist_count)
-                       .execution_options(synchronize_session=False))
 
 
 def release_slot(application: Application, *, actor=None, reason: str = "") -> Application | None:
@@ -160,17 +155,16 @@ def release_slot(application: Application, *, actor=None, reason: str = "") -> A
     if rank is None:
         leave_waitlist(application)
         return None
-    _lock_batch(application.batch_id)
+    counters = _locked_counters(application.batch_id)
     application.quota_rank = None
     db.session.flush()  # the rank is free in the table before anyone takes it
     head = db.session.execute(
         select(Application).where(Application.batch_id == application.batch_id,
-                                  Application.state == ApplicationState.WAITLISTED)
+                                  Application.state == S.WAITLISTED)
         .order_by(Application.waitlist_position, Application.id).limit(1)).scalar_one_or_none()
-    if head is None:
-        db.session.execute(update(Batch).where(Batch.id == application.batch_id).values(
-            allocated_count=Batch.allocated_count - 1, released_slots=Batch.released_slots + 1)
-            .execution_options(synchronize_session=False))
+    promote, after = release(counters, head is not None)
+    _write_counters(application.batch_id, after)
+    if not promote:
         audit.record("quota_slot_released", actor=actor, org_id=application.org_id, target=application,
                      detail={"rank": rank, "reason": reason, "promoted": None})
         return None
@@ -179,18 +173,11 @@ def release_slot(application: Application, *, actor=None, reason: str = "") -> A
 
 
 def _promote(head: Application, rank: int, *, actor, freed_by: Application, reason: str) -> None:
+    from .transitions import apply_transition
     old_position = head.waitlist_position
-    head.quota_rank = rank
-    head.waitlist_position = None
-    head.state = ApplicationState.IN_REVIEW
-    head.reviewing_org_id = head.org_id
-    head.amount = head.batch.amount
-    db.session.flush()
-    _close_waitlist_gap(head.batch_id, old_position)
-    step = ReviewAction(application=head, decision=ReviewDecision.PROMOTE,
-                        from_state=ApplicationState.WAITLISTED.value, to_state=ApplicationState.IN_REVIEW.value,
-                        reason=f"候补递补：第 {rank} 号名额")
-    db.session.add(step)
+    step = apply_transition(head, A.PROMOTE, values=placement(Slot(Outcome.ALLOCATED, rank=rank), head.batch.amount),
+                            history={"reason": f"候补递补：第 {rank} 号名额"}).step
+    _shift_queue(head.batch_id, old_position)
     audit.record("quota_slot_promoted", actor=actor, org_id=head.org_id, target=head,
                  detail={"rank": rank, "freed_by": freed_by.id, "reason": reason})
     db.session.flush()
@@ -205,12 +192,12 @@ def reclaim_slot(application: Application, *, actor=None) -> int | None:
     """
     if application.quota_rank is not None:
         return application.quota_rank
-    row = db.session.execute(
-        update(Batch).where(Batch.id == application.batch_id, Batch.allocated_count < Batch.quota)
-        .values(allocated_count=Batch.allocated_count + 1)
-        .returning(Batch.quota).execution_options(synchronize_session=False)).first()
-    rank = first_free_rank(_taken_ranks(application.batch_id), row.quota) if row is not None else None
-    application.quota_rank = rank
+    counters = _locked_counters(application.batch_id)
+    rank, after = reclaim(counters, set(_taken_ranks(application.batch_id)))
+    _write_counters(application.batch_id, after)
+    if rank is not None:
+        for key, value in placement(Slot(Outcome.ALLOCATED, rank=rank), application.batch.amount).items():
+            setattr(application, key, value)
     audit.record("quota_slot_reclaimed" if rank else "quota_slot_unavailable", actor=actor,
                  org_id=application.org_id, target=application, detail={"rank": rank})
     return rank
@@ -221,21 +208,21 @@ def leave_waitlist(application: Application) -> None:
     position = application.waitlist_position
     if position is None:
         return
-    _lock_batch(application.batch_id)
+    counters = _locked_counters(application.batch_id)
     application.waitlist_position = None
     db.session.flush()
-    _close_waitlist_gap(application.batch_id, position)
+    _write_counters(application.batch_id, leave_rule(counters))
+    _shift_queue(application.batch_id, position)
 
 
-def _close_waitlist_gap(batch_id: int, position: int | None) -> None:
-    if position is None:
+def _shift_queue(batch_id: int, left: int | None) -> None:
+    """domain.quota.moved_up for every place behind `left`, in one UPDATE."""
+    if left is None:
         return
     db.session.execute(update(Application).where(
-        Application.batch_id == batch_id, Application.waitlist_position > position)
+        Application.batch_id == batch_id, Application.waitlist_position > left)
         .values(waitlist_position=Application.waitlist_position - 1)
         .execution_options(synchronize_session=False))
-    db.session.execute(update(Batch).where(Batch.id == batch_id).values(waitlist_count=Batch.waitlist_count - 1)
-                       .execution_options(synchronize_session=False))
 
 
 def allocate_funding(application: Application) -> FundingLine | None:

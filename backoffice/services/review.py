@@ -1,5 +1,4 @@
 """Reviewing applications: approve, return (驳回) or refuse (拒绝) at one's own level, with history and audit."""
-from sqlalchemy import update
 
 from ..domain import integrity
 from ..domain import review as rules
@@ -13,6 +12,7 @@ from ..models import Application, Document, ReviewAction, Transfer
 from ..models.base import utcnow
 from . import audit, notifications, quota
 from .scope import scope_clause
+from .transitions import apply_transition, chain_for, log  # noqa: F401 - chain_for: used from here too
 
 HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
 
@@ -20,10 +20,6 @@ HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
 def release_slot(application, actor=None, reason: str = "") -> None:
     if application.quota_rank is not None:
         quota.release_slot(application, actor=actor, reason=reason)
-
-
-def chain_for(application: Application) -> list[int]:
-    return rules.review_chain(application.org.path)
 
 
 def may_act(application: Application, admin, now=None) -> bool:
@@ -60,35 +56,11 @@ def visible(application: Application, admin) -> bool:
     return db.session.execute(stmt).first() is not None
 
 
-def log(application, decision: A, *, org_id=None, admin=None, from_state=None, to_state=None,
-        reason_code=None, reason=None, documents=None) -> ReviewAction:
-    entry = ReviewAction(application_id=application.id, org_id=org_id, admin_id=getattr(admin, "id", None),
-                         decision=decision, from_state=getattr(from_state, "value", from_state),
-                         to_state=getattr(to_state, "value", to_state), reason_code=reason_code, reason=reason,
-                         documents=documents or [])
-    db.session.add(entry)
-    return entry
-
-
 def apply(application: Application, action: A, *, admin=None, actor_org_id=None, reopen_at=None,
-          now=None) -> rules.Outcome:
+          now=None):
     """Run the state machine and write the new state with a guarded UPDATE, so two clicks cannot both win."""
-    now = now or utcnow()
-    before_state, before_org = application.state, application.reviewing_org_id
-    outcome = rules.transition(before_state, action, chain=chain_for(application), reviewing_org_id=before_org,
-                               actor_org_id=actor_org_id, now=now,
-                               review_closes_at=application.batch.review_closes_at, reopen_at=reopen_at)
-    guard = [Application.id == application.id, Application.state == before_state]
-    guard.append(Application.reviewing_org_id.is_(None) if before_org is None
-                 else Application.reviewing_org_id == before_org)
-    result = db.session.execute(update(Application).where(*guard).values(
-        state=outcome.state, reviewing_org_id=outcome.reviewing_org_id, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise rules.ReviewError("conflict", "该申请刚被其他人处理过，请刷新后再试。")
-    db.session.refresh(application)
-    return outcome
+    return apply_transition(application, action, admin=admin, actor_org_id=actor_org_id, reopen_at=reopen_at,
+                            now=now)
 
 
 def approve(application: Application, admin, *, reason: str = "", confirmed_flags: bool = False,
