@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Appeal, Application, PublicNotice, ReviewAction
 from ..models.base import utcnow
 from . import audit, notifications, quota
-from .review import apply, chain_for, log
+from .transitions import apply_transition, chain_for
 
 APPEALABLE = (S.RETURNED, S.REFUSED)
 MAX_TEXT = 2000
@@ -149,13 +149,11 @@ def reopen_level(application: Application, appeal: Appeal) -> int:
 
 
 def _reopen(application: Application, appeal: Appeal, admin, now) -> None:
-    before = application.state
-    if before == S.REFUSED:
+    if application.state == S.REFUSED:
         _reclaim_slot(application, admin)
-    apply(application, A.REOPEN, admin=admin, reopen_at=reopen_level(application, appeal), now=now)
-    application.return_items, application.resubmit_due_at = [], None
-    log(application, A.REOPEN, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.IN_REVIEW,
-        reason=f"申诉成立：{appeal.reply or ''}".strip())
+    apply_transition(application, A.REOPEN, admin=admin, reopen_at=reopen_level(application, appeal), now=now,
+                     values={"return_items": [], "resubmit_due_at": None},
+                     history={"org_id": admin.org_id, "reason": f"申诉成立：{appeal.reply or ''}".strip()})
 
 
 def _reclaim_slot(application: Application, admin) -> None:

@@ -226,7 +226,7 @@ def create_draft(applicant: Applicant, batch: Batch, org: Organisation | None, *
         raise ApplicationError("invalid_org", "请选择您所在单位的工会（须为已入网的基层工会或企业）。")
     existing = db.session.execute(select(Application).where(
         Application.applicant_id == applicant.id, Application.batch_id == batch.id,
-        Application.state.not_in([S.WITHDRAWN, S.REFUSED]))).scalars().first()
+        Application.state.not_in(rules.ENDED_STATES))).scalars().first()
     if existing is not None:
         raise ApplicationError("application_exists", f"您在该批次已有申请（编号 {existing.id}）。", 409)
     entry = next(iter(roster_entries(batch.id, applicant.id_number)), None)

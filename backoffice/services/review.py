@@ -12,7 +12,7 @@ from ..models import Application, Document, ReviewAction, Transfer
 from ..models.base import utcnow
 from . import audit, notifications, quota
 from .scope import scope_clause
-from .transitions import apply_transition, chain_for, log  # noqa: F401 - chain_for: used from here too
+from .transitions import apply_transition, chain_for
 
 HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
 
@@ -56,13 +56,6 @@ def visible(application: Application, admin) -> bool:
     return db.session.execute(stmt).first() is not None
 
 
-def apply(application: Application, action: A, *, admin=None, actor_org_id=None, reopen_at=None,
-          now=None):
-    """Run the state machine and write the new state with a guarded UPDATE, so two clicks cannot both win."""
-    return apply_transition(application, action, admin=admin, actor_org_id=actor_org_id, reopen_at=reopen_at,
-                            now=now)
-
-
 def approve(application: Application, admin, *, reason: str = "", confirmed_flags: bool = False,
             now=None) -> Application:
     """Approve at the admin's level; a flagged application only once the reviewer confirmed seeing its flags."""
@@ -71,16 +64,14 @@ def approve(application: Application, admin, *, reason: str = "", confirmed_flag
     if unconfirmed:
         raise rules.ReviewError("flags_unconfirmed", "该申请有核验提示：" + "；".join(map(flag_label, unconfirmed))
                                 + "。请核对材料后勾选“已核对核验提示”再通过。")
-    before = application.state
-    outcome = apply(application, A.APPROVE, admin=admin, actor_org_id=admin.org_id, now=now)
-    entry = log(application, A.APPROVE, org_id=admin.org_id, admin=admin, from_state=before,
-                to_state=outcome.state, reason=reason or None)
+    change = apply_transition(application, A.APPROVE, admin=admin, actor_org_id=admin.org_id, now=now,
+                              history={"org_id": admin.org_id, "reason": reason or None})
     audit.record("application_approved", actor=admin, target=application,
-                 detail={"level": admin.org_id, "final": outcome.state == S.APPROVED})
-    if outcome.state == S.APPROVED:
+                 detail={"level": admin.org_id, "final": change.state == S.APPROVED})
+    if change.state == S.APPROVED:
         application.decided_at = now or utcnow()
         quota.allocate_funding(application)
-        tell(Event.APPROVED, application, entry)
+        tell(Event.APPROVED, application, change.step)
     db.session.commit()
     return application
 
@@ -94,16 +85,13 @@ def return_for_correction(application: Application, admin, items: list[dict], re
     seen = {d.kind.value: d.id for d in application.documents}
     for item in clean:  # resubmission needs these documents replaced (domain.integrity.documents_to_replace)
         item["document_id"] = seen.get(item["kind"])
-    before = application.state
-    apply(application, A.RETURN, admin=admin, actor_org_id=admin.org_id, now=now)
     text = _return_text(clean, reason)
-    application.return_items = clean
-    application.last_reason = text
-    application.resubmit_due_at = rules.resubmit_due(now, application.batch.review_closes_at)
-    entry = log(application, A.RETURN, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.RETURNED,
-                reason_code=clean[0]["code"], reason=text, documents=clean)
+    change = apply_transition(application, A.RETURN, admin=admin, actor_org_id=admin.org_id, now=now, values={
+        "return_items": clean, "last_reason": text,
+        "resubmit_due_at": rules.resubmit_due(now, application.batch.review_closes_at)},
+        history={"org_id": admin.org_id, "reason_code": clean[0]["code"], "reason": text, "documents": clean})
     audit.record("application_returned", actor=admin, target=application, detail={"items": clean})
-    tell(Event.RETURNED, application, entry, detail=f"退回原因：{text}\n逾期未重新提交将失去名额。",
+    tell(Event.RETURNED, application, change.step, detail=f"退回原因：{text}\n逾期未重新提交将失去名额。",
          due=short_date(application.resubmit_due_at))
     db.session.commit()
     return application
@@ -114,24 +102,21 @@ def refuse(application: Application, admin, reason_code: str, reason: str = "", 
     _check_visible(application, admin)
     if reason_code not in rules.REFUSE_REASONS:
         raise rules.ReviewError("reason_required", "请选择拒绝原因。")
-    before = application.state
-    apply(application, A.REFUSE, admin=admin, actor_org_id=admin.org_id, now=now)
     text = rules.REFUSE_REASONS[reason_code] + (f"：{reason.strip()}" if reason.strip() else "")
-    application.last_reason = text
-    application.decided_at = now or utcnow()
-    entry = log(application, A.REFUSE, org_id=admin.org_id, admin=admin, from_state=before, to_state=S.REFUSED,
-                reason_code=reason_code, reason=text)
+    change = apply_transition(application, A.REFUSE, admin=admin, actor_org_id=admin.org_id, now=now,
+                              values={"last_reason": text, "decided_at": now or utcnow()},
+                              history={"org_id": admin.org_id, "reason_code": reason_code, "reason": text})
     audit.record("application_refused", actor=admin, target=application, detail={"reason": text})
     release_slot(application, actor=admin, reason=text)
-    tell(Event.REFUSED, application, entry, detail=f"未通过原因：{text}")
+    tell(Event.REFUSED, application, change.step, detail=f"未通过原因：{text}")
     db.session.commit()
     return application
 
 
-def tell(event: Event, application: Application, entry: ReviewAction, *, detail: str = "", **values) -> None:
+def tell(event: Event, application: Application, step: ReviewAction, *, detail: str = "", **values) -> None:
     """The worker hears of a decision once it commits; the review step it recorded names the occurrence."""
     db.session.flush()
-    notifications.announce(event, application, entry.id, detail=detail, **values)
+    notifications.announce(event, application, step.id, detail=detail, **values)
 
 
 def union_mismatch(application: Application) -> bool:
