@@ -10,7 +10,7 @@ from backoffice.domain.enums import ApplicationState as S
 from backoffice.extensions import db
 from backoffice.intake import fast_submit
 from backoffice.models import RosterEntry
-from backoffice.services import applications
+from backoffice.services import applications, eligibility
 from backoffice.services.applications import ApplicationError
 
 pytestmark = pytest.mark.both_engines
@@ -42,9 +42,9 @@ def world(app, orgs):
 
 
 def orm_facts(batch, person, application):
-    roster = applications._facts(applications.roster_entries(batch.id, person.id_number))
-    prior = applications.prior_claims(person.id, batch.programme_id, application.id)
-    return roster, prior, applications.document_kinds(application.id)
+    roster = eligibility._facts(eligibility.roster_entries(batch.id, person.id_number))
+    prior = eligibility.prior_claims(person.id, batch.programme_id, application.id)
+    return roster, prior, eligibility.document_kinds(application.id)
 
 
 def test_one_statement_reads_what_the_orm_reads(world):
@@ -53,10 +53,10 @@ def test_one_statement_reads_what_the_orm_reads(world):
     assert expected[0] == [rules.RosterFacts("王小明", person.id_number, date(2016, 9, 1), True)]
     assert expected[1] == [rules.PriorClaim(S.IN_REVIEW, 2019, "本科")]
     assert expected[2] == {"id_card_front"}
-    assert applications.facts_for(batch.id, True, batch.programme_id, person.id, person.id_number,
+    assert eligibility.facts_for(batch.id, True, batch.programme_id, person.id, person.id_number,
                                   application.id) == expected
     row = db.session.execute(fast_submit._SNAPSHOT, {"app_id": application.id, "applicant_id": person.id}).one()
-    assert applications.decode_facts(row.id_number, row.roster_facts, row.prior_facts, row.document_facts) \
+    assert eligibility.decode_facts(row.id_number, row.roster_facts, row.prior_facts, row.document_facts) \
         == expected
 
 
@@ -68,7 +68,7 @@ def test_no_rows_read_as_empty_facts(world):
     fresh = draft(worker(2, application.org, batch.programme.org, on_roster=False), batch, application.org,
                   kinds=())
     db.session.commit()
-    assert applications.facts_for(batch.id, False, batch.programme_id, fresh.applicant_id, "x", fresh.id) \
+    assert eligibility.facts_for(batch.id, False, batch.programme_id, fresh.applicant_id, "x", fresh.id) \
         == ([], [], set())
 
 

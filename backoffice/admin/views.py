@@ -75,7 +75,7 @@ COMMON_LABELS = {
     "须修改密码", "applicant.name": "申请人姓名", "applicant.id_number": "身份证号", "children": "下级单位",
     "admins": "管理员", "results": "核验结果", "documents": "材料", "applications": "申请", "invitation": "入网邀请",
     "token_version": "登录版本", "bank_card": "银行卡号", "mobile": "手机号", "entries": "名单记录",
-    "roster_batches": "认可的预报名批次", "funding_lines": "配套补助", "batches": "批次", "once_rule": "享受次数规则",
+    "roster_batches": "认可的预报名批次", "funding_lines": "配套补助", "batches": "批次",
     "reviewing_org_id": "当前审核单位", "exported_at": "导出时间", "results_imported_at": "导入结果时间",
     "total_amount": "合计金额（元）", "paid_at": "发放时间", "failure_reason": "失败原因", "target": "对象",
     "email": "电子邮箱", "sms_enabled": "短信通知",

@@ -11,7 +11,7 @@ from ..extensions import csrf, db, limiter
 from ..models import Applicant, Application, Batch, Organisation, Programme  # noqa: F401
 from ..services import applicants as accounts
 from ..services import applications as service
-from ..services import selfservice
+from ..services import eligibility, selfservice
 from ..services.applications import ApplicationError
 from ..services.uploads import upload_document
 from . import serialize
@@ -137,7 +137,7 @@ def batches():
     applicant = db.session.get(Applicant, claims[0]) if claims else None
     if applicant is not None and applicant.token_version != claims[1]:
         applicant = None
-    items = [serialize.batch(b, service.eligibility_preview(applicant, b) if applicant else None)
+    items = [serialize.batch(b, eligibility.eligibility_preview(applicant, b) if applicant else None)
              for b in service.open_batches()]
     return jsonify(batches=items)
 

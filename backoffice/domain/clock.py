@@ -11,11 +11,6 @@ def to_beijing(value: datetime) -> datetime:
     return aware.astimezone(BEIJING)
 
 
-def from_beijing(value: datetime) -> datetime:
-    """A time a person typed (Beijing wall clock) as it is stored: naive UTC."""
-    return value.replace(tzinfo=BEIJING).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def beijing(value: datetime | date | None, fmt: str = MINUTES) -> str:
     """What a person reads: minutes, not microseconds; a plain date stays as it is; nothing for None."""
     if value is None:

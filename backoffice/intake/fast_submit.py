@@ -19,7 +19,7 @@ from ..domain.enums import ApplicationState as S
 from ..extensions import db
 from ..models import Applicant, Application, Batch, Programme
 from ..models.base import utcnow
-from ..services import applications, quota
+from ..services import applications, eligibility, quota
 from ..services.applications import ApplicationError
 
 _COLUMNS = (
@@ -29,7 +29,7 @@ _COLUMNS = (
            Batch.enabled, Programme.enabled.label("programme_enabled"), Batch.roster_required,
            Batch.graduation_required, Batch.validity_years, Batch.required_documents, Programme.once_rule,
            Batch.programme_id, Batch.amount,
-           *applications.fact_columns(Application.id, Application.applicant_id, Applicant.id_number_hash, Batch.id,
+           *eligibility.fact_columns(Application.id, Application.applicant_id, Applicant.id_number_hash, Batch.id,
                                       Batch.programme_id, Batch.roster_required))
     .join(Applicant, Applicant.id == Application.applicant_id).join(Batch, Batch.id == Application.batch_id)
     .join(Programme, Programme.id == Batch.programme_id))
@@ -125,9 +125,9 @@ def _reader():
 
 
 def _check(row, now: datetime) -> None:
-    roster, prior, documents = applications.decode_facts(row.id_number, row.roster_facts, row.prior_facts,
+    roster, prior, documents = eligibility.decode_facts(row.id_number, row.roster_facts, row.prior_facts,
                                                          row.document_facts)
-    verdict = rules.check(applications.batch_rules(row), now, name=row.name, id_number=row.id_number,
+    verdict = rules.check(eligibility.batch_rules(row), now, name=row.name, id_number=row.id_number,
                           roster=roster, prior=prior, documents=documents, study_year=row.study_year,
                           education_level=row.education_level)
     applications.check_verdict(verdict)

@@ -18,7 +18,7 @@ from ..domain.review import APPEAL_FILE_DAYS
 from ..extensions import db
 from ..models import Batch, Organisation
 from ..services import applications as service
-from ..services import selfservice, storage
+from ..services import eligibility, selfservice, storage
 from ..services.appeals import file_appeal
 from ..services.applications import ApplicationError
 from ..services.uploads import upload_document
@@ -30,7 +30,7 @@ from .feedback import application_feedback
 @login_required
 def apply(batch_id: int):
     batch = db.get_or_404(Batch, batch_id)
-    verdict = service.eligibility_preview(g.applicant, batch)
+    verdict = eligibility.eligibility_preview(g.applicant, batch)
     if request.method == "POST":
         org = db.session.get(Organisation, request.form.get("org_id", type=int) or 0)
         try:
@@ -51,7 +51,7 @@ def application(app_id: int):
     required = list(app.batch.required_documents or [])
     docs = {d.kind.value: d for d in app.documents}
     extra = [k.value for k in DocumentKind if k.value not in required and k.value in docs]
-    verdict = service.evaluate(app) if app.state == ApplicationState.DRAFT else None
+    verdict = eligibility.evaluate(app) if app.state == ApplicationState.DRAFT else None
     feedback = application_feedback(app)
     return render_template("portal/application.html", app=app, required=required, extra=extra, docs=docs,
                            verdict=verdict, feedback=feedback, upload_error=session.pop("upload_error", None),

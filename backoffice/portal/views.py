@@ -10,6 +10,7 @@ from ..extensions import limiter
 from ..models import Applicant
 from ..services import applicants as accounts
 from ..services import applications as service
+from ..services import eligibility as facts
 from ..services import selfservice
 from . import account, messages  # noqa: F401  (their routes are on the blueprint)
 from . import applications as application_pages  # noqa: F401
@@ -26,7 +27,7 @@ def index():
         return render_template("portal/welcome.html")
     applications = service.own_applications(g.applicant)
     current = eligibility.current_by_batch(applications)
-    batches = [(b, service.eligibility_preview(g.applicant, b), current.get(b.id)) for b in service.open_batches()]
+    batches = [(b, facts.eligibility_preview(g.applicant, b), current.get(b.id)) for b in service.open_batches()]
     return render_template("portal/home.html", batches=batches, applications=applications,
                            payment_problems=selfservice.payment_problems(g.applicant))
 
