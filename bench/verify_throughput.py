@@ -45,7 +45,7 @@ def build(per_kind: int, seed: int) -> list[int]:
     from backoffice.extensions import db
     from backoffice.models import Applicant, Application, Batch, Document, Programme
     from backoffice.models.base import utcnow
-    from backoffice.seed import ensure_demo_orgs
+    from backoffice.demo.seed import ensure_demo_orgs
     from backoffice.services import storage
     from verifier.synth.dataset import make_sample
     orgs = ensure_demo_orgs()

@@ -4,7 +4,6 @@ publishes a notice and creates a payment batch (each after a preview). Every pag
 and for text a person could not read (English words, raw codes, UTC times); screenshots go to tests/artifacts/.
 """
 import io
-import os
 import re
 import shutil
 import threading
@@ -24,7 +23,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
-DOCS = Path(__file__).parent.parent / "docs" / "screenshots"
 PASSWORD = "Worker-pass-2021"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -74,12 +72,10 @@ class Watch:
         if bad:
             self.unread[self.page.url] = sorted(set(bad))
 
-    def shot(self, name, docs=False):
+    def shot(self, name):
+        """A test artefact; the README's pictures come from the demo world (docs/screenshots/take.py)."""
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        if docs and os.environ.get("XUEBU_UPDATE_SCREENSHOTS") == "1":  # the README's pictures, refreshed on demand
-            DOCS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(DOCS / f"{name}.png"))
 
 
 def _world(client, orgs):
@@ -131,7 +127,7 @@ def test_clerk_returns_worker_fixes_on_phone_city_publishes_and_pays(app, client
     w.check()
     clerk.click(f"a[href*='/admin/review/app/{app_id}']")
     w.check()
-    w.shot("review-page-1440", docs=True)
+    w.shot("review-page-1440")
     viewer = clerk.locator(".doc-viewer img").first
     box = clerk.locator(".doc-viewer").first.bounding_box()
     assert box["width"] > 600 and box["height"] > 350  # the document is large enough to read
@@ -181,7 +177,7 @@ def test_clerk_returns_worker_fixes_on_phone_city_publishes_and_pays(app, client
     assert phone.locator("#doc-id_card_front img.thumb").count() == 1
     assert phone.locator("#doc-id_card_front .check-result").inner_text().strip()  # the checks, in words
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
-    pw.shot("portal-phone-390", docs=True)
+    pw.shot("portal-phone-390")
     phone.click("form[action*='/submit'] button")
     pw.check()
     db.session.expire_all()

@@ -12,7 +12,7 @@ from factories import applicant, batch, roster_batch, valid_id_number
 from support import csrf_token, make_app
 
 from backoffice.crypto import KeyringError, keyring, lookup_hash
-from backoffice.demo_documents import render_documents
+from backoffice.demo.documents import render_documents
 from backoffice.domain.bank_card import demo_card_number
 from backoffice.domain.enums import DocumentKind
 from backoffice.domain.masking import mask_id_number
