@@ -3,9 +3,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy import inspect as sa_inspect
 
 from ..crypto import lookup_hash
 from ..domain.enums import ApplicationState
+from ..extensions import db
 from ..models import Applicant, Application, Organisation
 from ..services.scope import scope_clause
 
@@ -86,12 +88,25 @@ def person_matches(q: str, name_col, id_number_hash_col, id_col=None):
     whole ID number, or a record id. ID numbers are stored encrypted, so they are found only whole, through
     their keyed hash (crypto.lookup_hash); a part of one cannot be searched."""
     q = q.strip().upper()
-    conds = [name_col.startswith(q)]
+    conds = [_name_starts(name_col, q)]
     if len(q) == 18 and q[:-1].isdigit():
         conds.append(id_number_hash_col == lookup_hash(q))
     if id_col is not None and q.isdigit() and len(q) <= 9:
         conds.append(id_col == int(q))
     return or_(*conds)
+
+
+FEW_NAMES = 1000  # matches listed by key: below this the planner is told how few they are
+
+
+def _name_starts(name_col, q: str):
+    """People whose name starts with `q`. PostgreSQL estimates a two-character Chinese prefix at about 1 % of
+    the table, so on a large subtree it walks the newest applications and tests each name (2.6 s at 1M rows);
+    the matches, read first through the name index and handed over by key, are found in milliseconds. A prefix
+    shared by more people than FEW_NAMES (one surname) is dense, and the walk is then the right plan."""
+    key = sa_inspect(name_col.class_).primary_key[0]
+    ids = db.session.execute(select(key).where(name_col.startswith(q)).limit(FEW_NAMES + 1)).scalars().all()
+    return key.in_(ids) if len(ids) <= FEW_NAMES else name_col.startswith(q)
 
 
 def _flag(stmt, flag: str):
