@@ -42,17 +42,19 @@ def parse_args():
     p.add_argument("--pg-url", default=DEFAULT_PG, help="an admin URL; a fresh database is created beside it")
     p.add_argument("--timeout", type=float, default=300, help="seconds before the submit phase gives up")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    p.add_argument("--on", metavar="DATABASE", help="run on a copy of this database (e.g. xuebu_scale from "
+                   "bench/scale.py build: the surge with a million applications already in the tables)")
     return p.parse_args()
 
 
 # ---- database ------------------------------------------------------------------------------------------------
 
-def create_database(admin_url: str) -> str:
+def create_database(admin_url: str, template: str | None = None) -> str:
     from sqlalchemy import create_engine, text
     name = f"xuebu_surge_{secrets.token_hex(4)}"
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     engine.dispose()
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
@@ -246,10 +248,14 @@ def main() -> int:
     args = parse_args()
     n, q = args.applicants, args.quota
     cap = n - q if args.waitlist_cap is None else args.waitlist_cap
-    url = create_database(args.pg_url)
+    t0 = time.perf_counter()
+    url = create_database(args.pg_url, template=args.on)
+    if args.on:
+        print(f"copied {args.on} in {time.perf_counter() - t0:.0f} s")
     work = Path(tempfile.mkdtemp(prefix="xuebu-surge-"))
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "UPLOAD_DIR": str(work / "up"),
-           "XUEBU_ENV": "demo"}
+    # A copied world keeps the keys it was encrypted with (the environment's, or the development default).
+    key = {} if args.on else {"SECRET_KEY": secrets.token_hex(16)}
+    env = {**os.environ, "DATABASE_URL": url, **key, "UPLOAD_DIR": str(work / "up"), "XUEBU_ENV": "demo"}
     env.pop("REDIS_URL", None)
     server = None
     try:
