@@ -228,3 +228,17 @@ def test_admins_see_failed_sends_in_their_subtree_and_resend(app, orgs, client, 
                                                            "csrf_token": csrf_token(listing)})
     assert resp.status_code == 302
     assert db.session.get(Notification, row.id).status == "sent" and len(provider.received) == 2
+
+
+def test_many_workers_told_at_once_each_once(app, orgs, sms_server):
+    """A public notice tells thousands in one go: one message per worker and channel, none twice if repeated."""
+    provider, endpoint = sms_server
+    configure_channels(app, "sms,log", sms=endpoint)
+    listed = [applicant_with_application(orgs, name=f"王{n}")[1] for n in range(3)]
+    for _ in range(2):
+        notifications.announce_many(Event.ON_NOTICE, listed, 41, until="12月20日00:00")
+        db.session.commit()
+    rows = db.session.execute(db.select(Notification).order_by(Notification.id)).scalars().all()
+    assert sorted((r.application_id, r.channel, r.status) for r in rows) == sorted(
+        (a.id, channel, "sent") for a in listed for channel in ("sms", "log"))
+    assert sorted(m["PhoneNumbers"] for m in provider.received) == sorted(a.applicant.mobile for a in listed)

@@ -82,10 +82,10 @@ def _tell_listed(notice: PublicNotice) -> None:
     until = short_date(notice.ends_at)
     for start in range(0, len(notice.application_ids), 500):
         chunk = notice.application_ids[start:start + 500]
-        for application in db.session.execute(select(Application).where(Application.id.in_(chunk))
-                                              .options(selectinload(Application.applicant))).scalars():
-            notifications.announce(Event.ON_NOTICE, application, notice.id, until=until,
-                                   detail="公示期内如有异议，任何人可向发布单位反映。")
+        listed = db.session.execute(select(Application).where(Application.id.in_(chunk))
+                                    .options(selectinload(Application.applicant))).scalars().all()
+        notifications.announce_many(Event.ON_NOTICE, listed, notice.id, until=until,
+                                    detail="公示期内如有异议，任何人可向发布单位反映。")
 
 
 def withdraw(notice: PublicNotice, admin, reason: str, now=None) -> PublicNotice:

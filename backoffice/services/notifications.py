@@ -24,6 +24,7 @@ FAILURE_CALLBACK = "backoffice.notifications.jobs.on_delivery_failure"
 RETRY_INTERVALS = [30, 120, 600]   # seconds: an SMTP or SMS outage of a few minutes loses nothing
 STALE_SENDING = 600                # a row left "sending" this long: the sender died mid-way, result unknown
 _OUTBOX = "xuebu_outbox"
+ENQUEUE_CHUNK = 500                # delivery jobs sent to Redis per round trip
 
 
 def channels() -> list[str]:
@@ -40,21 +41,36 @@ def console_link() -> str:
     return (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/") + "/admin/"
 
 
-def announce(event: Event, application: Application, occurrence, *, detail: str = "", **values) -> None:
+def announce(event: Event, application: Application, occurrence, *, detail: str = "", told=None, **values) -> None:
     """Tell the application's worker about `event` (once per `occurrence`), on every configured channel."""
     programme = application.batch.programme if application.batch is not None else None
     tell(event, application.applicant, occurrence, org_id=application.org_id, application_id=application.id,
-         sms_on=programme is None or programme.sms_enabled, detail=detail, app=f"#{application.id}", **values)
+         sms_on=programme is None or programme.sms_enabled, detail=detail, told=told, app=f"#{application.id}",
+         **values)
+
+
+def announce_many(event: Event, applications: list[Application], occurrence, *, detail: str = "", **values) -> None:
+    """The same event for many workers at once (a public notice of thousands): what was told already is read in
+    one statement instead of one per message, so the rows are written in one flush."""
+    keys = [_key(event, a.id, occurrence) for a in applications]
+    told = set(db.session.execute(select(Notification.key, Notification.recipient_id, Notification.channel).where(
+        Notification.recipient_type == "applicant", Notification.key.in_(keys))).tuples())
+    for application in applications:
+        announce(event, application, occurrence, detail=detail, told=told, **values)
+
+
+def _key(event: Event, subject_id: int, occurrence) -> str:
+    return f"{event.value}:{subject_id}:{occurrence}"
 
 
 def tell(event: Event, applicant: Applicant, occurrence, *, org_id=None, application_id=None, sms_on: bool = True,
-         detail: str = "", **values) -> None:
+         detail: str = "", told=None, **values) -> None:
     """Tell a worker about `event`, whether or not it concerns one application (a transfer does not)."""
     message = rules.compose(event, values, portal_link(), detail)
     addresses = {"sms": applicant.mobile if sms_on else None, "email": applicant.email,
                  "log": f"applicant:{applicant.id}"}
-    _queue_rows(event, f"{event.value}:{application_id or applicant.id}:{occurrence}", "applicant", applicant.id,
-                org_id if org_id is not None else applicant.org_id, application_id, message, addresses, values)
+    _queue_rows(event, _key(event, application_id or applicant.id, occurrence), "applicant", applicant.id,
+                org_id if org_id is not None else applicant.org_id, application_id, message, addresses, values, told)
 
 
 def announce_admin(event: Event, admin: AdminUser, occurrence, message: rules.Message) -> None:
@@ -63,14 +79,18 @@ def announce_admin(event: Event, admin: AdminUser, occurrence, message: rules.Me
                 addresses, {})
 
 
-def _queue_rows(event, key, recipient_type, recipient_id, org_id, application_id, message, addresses, values):
+def _queue_rows(event, key, recipient_type, recipient_id, org_id, application_id, message, addresses, values,
+                told=None):
     session = db.session()
     for channel in channels():
         address = addresses.get(channel)
         if not address:
             continue
-        exists = session.execute(select(Notification.id).filter_by(
-            key=key, recipient_type=recipient_type, recipient_id=recipient_id, channel=channel)).first()
+        if told is not None:  # announce_many read what was told already
+            exists = (key, recipient_id, channel) in told
+        else:
+            exists = session.execute(select(Notification.id).filter_by(
+                key=key, recipient_type=recipient_type, recipient_id=recipient_id, channel=channel)).first()
         if exists:  # the same occurrence announced twice (a retried request): told once
             continue
         row = Notification(event=event.value, key=key, recipient_type=recipient_type, recipient_id=recipient_id,
@@ -86,14 +106,15 @@ def _dispatch(session: Session) -> None:
     pending = session.info.pop(_OUTBOX, [])
     if not pending or not has_app_context():
         return
-    ids = [(row.id, values) for row, values in pending if row.id is not None]
+    ids = [row.id for row, _ in pending if row.id is not None]
     queue = get_queue(current_app, bulk_queue_name(current_app))
-    for notification_id, _ in ids:
-        if queue is not None and enqueue(queue, notification_id):
-            continue
-        if queue is None:  # no Redis (the demo): send now, on a session of its own
+    if queue is None:  # no Redis (the demo): send now, each on a session of its own
+        for notification_id in ids:
             deliver(notification_id)
-    # With Redis down the rows stay pending; the worker's sweep queues them later.
+        return
+    for start in range(0, len(ids), ENQUEUE_CHUNK):
+        if not enqueue_all(queue, ids[start:start + ENQUEUE_CHUNK]):
+            break  # Redis is down: the rows stay pending and the worker's sweep queues them later
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -103,15 +124,24 @@ def _drop(session: Session, previous_transaction) -> None:
 
 
 def enqueue(queue, notification_id: int) -> bool:
+    return enqueue_all(queue, [notification_id])
+
+
+def enqueue_all(queue, notification_ids: list[int]) -> bool:
+    """One delivery job per row (its own retries and claim), sent to Redis in one round trip per chunk."""
     from redis.exceptions import RedisError
-    from rq import Callback, Retry
+    from rq import Callback, Queue, Retry
     try:
-        queue.enqueue(JOB_FUNC, notification_id, job_id=f"{job_prefix()}-{notification_id}", job_timeout=60,
-                      retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-                      on_failure=Callback(FAILURE_CALLBACK), failure_ttl=7 * 24 * 3600, result_ttl=3600)
+        jobs = [Queue.prepare_data(JOB_FUNC, (nid,), job_id=f"{job_prefix()}-{nid}", timeout=60,
+                                   retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                                   on_failure=Callback(FAILURE_CALLBACK), failure_ttl=7 * 24 * 3600,
+                                   result_ttl=3600) for nid in notification_ids]
+        with queue.connection.pipeline() as pipe:
+            queue.enqueue_many(jobs, pipeline=pipe)
+            pipe.execute()
         return True
     except RedisError as exc:
-        log.warning("could not queue notification %s (%s); the sweep will", notification_id, exc)
+        log.warning("could not queue %d notifications (%s); the sweep will", len(notification_ids), exc)
         return False
 
 
