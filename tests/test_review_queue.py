@@ -89,7 +89,9 @@ def test_after_the_review_deadline_the_page_bulk_and_queue_all_refuse(app, orgs,
     login_as("YX-METRO", c=c)
     page = c.get(f"/admin/review/app/{late.id}").text
     assert "本批次的审核期已结束，不能再审核。" in page and 'id="approve-form"' not in page
-    assert 'id="approve-form"' in c.get(f"/admin/review/app/{open_one.id}").text
+    assert "<kbd>A</kbd> 通过" not in page  # no shortcut offered for what cannot be done
+    open_page = c.get(f"/admin/review/app/{open_one.id}").text
+    assert 'id="approve-form"' in open_page and "<kbd>A</kbd> 通过" in open_page
     queue = c.get("/admin/review/?mine=1").text
     assert f'app/{late.id}?' in queue and f'app/{open_one.id}?' in queue
     row_of = lambda a: queue[queue.index(f"#{a.id}<"):].split("</tr>")[0]
