@@ -94,6 +94,7 @@ def test_after_the_review_deadline_the_page_bulk_and_queue_all_refuse(app, orgs,
     assert 'id="approve-form"' in open_page and "<kbd>A</kbd> 通过" in open_page
     queue = c.get("/admin/review/?mine=1").text
     assert f'app/{late.id}?' in queue and f'app/{open_one.id}?' in queue
+    assert "共 <strong>2</strong> 份" in queue  # the count above the list
     row_of = lambda a: queue[queue.index(f"#{a.id}<"):].split("</tr>")[0]
     assert ">查看</a>" in row_of(late) and ">审核</a>" in row_of(open_one)
     post_form(c, "/admin/review/bulk", {"mine": "1"})
