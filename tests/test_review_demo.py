@@ -2,7 +2,7 @@
 import re
 
 from backoffice.extensions import db
-from backoffice.models import Appeal, Disbursement, PublicNotice
+from backoffice.models import Appeal, Disbursement, PaymentBatch, PublicNotice
 from backoffice.demo.seed import seed_demo_world
 
 
@@ -12,6 +12,8 @@ def test_demo_world_has_review_data_and_pages_open(app, client, login_as):
     assert db.session.scalar(db.select(db.func.count()).select_from(PublicNotice)) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(Disbursement)) == 60
     assert db.session.scalar(db.select(db.func.count()).select_from(Appeal)) == 5
+    batches = db.session.execute(db.select(PaymentBatch)).scalars().all()
+    assert [pb.people for pb in batches] == [len(pb.disbursements) for pb in batches] == [30, 30]  # 人数 on 发放管理
     assert login_as("GZ").status_code == 302
     for url in ("/admin/", "/admin/review/", "/admin/review/?mine=0&flag=any", "/admin/appeals/", "/admin/transfers/",
                 "/admin/notices/", "/admin/payments/", "/admin/payments/paid", "/admin/dashboard/"):

@@ -54,5 +54,5 @@ def _payment(batch, city_id, apps, status, now) -> None:
             failure_reason=None if status == PaymentStatus.PAID else "户名与账号不符"))
         if status == PaymentStatus.FAILED:
             a.last_reason = "银行发放失败：户名与账号不符。请核对并更新银行卡号。"
-    pb.total_amount = sum(d.amount for d in pb.disbursements)
+    pb.total_amount, pb.people = sum(d.amount for d in pb.disbursements), len(pb.disbursements)
     db.session.add(pb)
