@@ -242,3 +242,29 @@ def test_many_workers_told_at_once_each_once(app, orgs, sms_server):
     assert sorted((r.application_id, r.channel, r.status) for r in rows) == sorted(
         (a.id, channel, "sent") for a in listed for channel in ("sms", "log"))
     assert sorted(m["PhoneNumbers"] for m in provider.received) == sorted(a.applicant.mobile for a in listed)
+
+
+@pytest.mark.redis
+def test_rows_left_pending_while_redis_was_down_are_queued_by_the_sweep(redis_app, sms_server):
+    from rq import SimpleWorker
+
+    from backoffice.demo.seed import ensure_demo_orgs
+    from backoffice.services.queue import bulk_queue_name, get_queue
+    provider, endpoint = sms_server
+    app = redis_app(NOTIFY_JOB_PREFIX=f"notify-{id(provider)}")
+    configure_channels(app, "sms", sms=endpoint)
+    orgs = ensure_demo_orgs()
+    db.session.commit()
+    listed = [applicant_with_application(orgs, name=f"李{n}")[1] for n in range(3)]
+    for application in listed:
+        _returned(application)
+    db.session.info.pop(notifications._OUTBOX)  # as if Redis had refused every enqueue at the commit
+    db.session.commit()
+    queue = get_queue(app, bulk_queue_name(app))
+    assert queue.count == 0 and provider.received == []
+    later = utcnow() + timedelta(minutes=5)
+    assert notifications.sweep(now=later) == {"requeued": 3, "interrupted": 0}
+    SimpleWorker([queue], connection=queue.connection).work(burst=True, max_jobs=10)
+    assert sorted(m["PhoneNumbers"] for m in provider.received) == sorted(a.applicant.mobile for a in listed)
+    statuses = db.session.execute(db.select(Notification.status)).scalars().all()
+    assert statuses == ["sent"] * 3

@@ -106,25 +106,13 @@ def _dispatch(session: Session) -> None:
     pending = session.info.pop(_OUTBOX, [])
     if not pending or not has_app_context():
         return
-    ids = [row.id for row, _ in pending if row.id is not None]
-    queue = get_queue(current_app, bulk_queue_name(current_app))
-    if queue is None:  # no Redis (the demo): send now, each on a session of its own
-        for notification_id in ids:
-            deliver(notification_id)
-        return
-    for start in range(0, len(ids), ENQUEUE_CHUNK):
-        if not enqueue_all(queue, ids[start:start + ENQUEUE_CHUNK]):
-            break  # Redis is down: the rows stay pending and the worker's sweep queues them later
+    _send_or_queue([row.id for row, _ in pending if row.id is not None])
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, previous_transaction) -> None:
     if not getattr(previous_transaction, "nested", False):
         session.info.pop(_OUTBOX, None)
-
-
-def enqueue(queue, notification_id: int) -> bool:
-    return enqueue_all(queue, [notification_id])
 
 
 def enqueue_all(queue, notification_ids: list[int]) -> bool:
@@ -222,7 +210,7 @@ def resend(rows: list[Notification]) -> int:
         db.session.execute(update(Notification).where(Notification.id.in_(ids)).values(status="pending",
                                                                                            last_error=None))
         db.session.commit()
-        _requeue(ids)
+        _send_or_queue(ids)
     return len(ids)
 
 
@@ -236,22 +224,24 @@ def sweep(now=None) -> dict:
     waiting = list(db.session.execute(select(Notification.id).where(
         Notification.status == "pending", Notification.created_at < now - timedelta(seconds=120))
         .order_by(Notification.id).limit(500)).scalars())
-    return {"requeued": _requeue(waiting), "interrupted": len(stale)}
+    return {"requeued": _send_or_queue(waiting), "interrupted": len(stale)}
 
 
-def _requeue(ids: list[int]) -> int:
+def _send_or_queue(ids: list[int]) -> int:
+    """Queue delivery jobs, ENQUEUE_CHUNK per round trip; without Redis (the demo) send now, each on a session of
+    its own. Returns how many were handed on; with Redis down the rest stay pending for the worker's sweep."""
     queue = get_queue(current_app, bulk_queue_name(current_app))
-    done = 0
-    for notification_id in ids:
-        if queue is None:
+    if queue is None:
+        for notification_id in ids:
             try:
                 deliver(notification_id)
             except SendError:
-                pass
-        elif not enqueue(queue, notification_id):
-            break
-        done += 1
-    return done
+                pass  # left pending with its error: the sweep sends it again
+        return len(ids)
+    for start in range(0, len(ids), ENQUEUE_CHUNK):
+        if not enqueue_all(queue, ids[start:start + ENQUEUE_CHUNK]):
+            return start
+    return len(ids)
 
 
 def history(applicant: Applicant, limit: int = 50) -> list[Notification]:

@@ -29,6 +29,7 @@ from ..models import (
     ReviewAction,
 )
 from . import audit, notifications
+from .transitions import apply_transition
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,6 @@ def release_slot(application: Application, *, actor=None, reason: str = "") -> A
 
 
 def _promote(head: Application, rank: int, *, actor, freed_by: Application, reason: str) -> None:
-    from .transitions import apply_transition
     old_position = head.waitlist_position
     step = apply_transition(head, A.PROMOTE, values=placement(Slot(Outcome.ALLOCATED, rank=rank), head.batch.amount),
                             history={"reason": f"候补递补：第 {rank} 号名额"}).step

@@ -14,9 +14,6 @@ from . import audit, notifications, quota
 from .scope import scope_clause
 from .transitions import apply_transition, chain_for
 
-HOLDS_SLOT = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
-
-
 def release_slot(application, actor=None, reason: str = "") -> None:
     if application.quota_rank is not None:
         quota.release_slot(application, actor=actor, reason=reason)
