@@ -1,6 +1,6 @@
 """Per-check right / wrong on labelled real images, through `python -m verifier batch` as a user would run it.
 
-Usage: python bench/realworld.py [DIR] [--today 2026-12-04] [--verbose]
+Usage: python bench/realworld.py [DIR] [--today 2026-12-04] [--verbose] [--typed-card]
 DIR (default ../shared/realworld) holds labels.jsonl and the images it names; see its README. The images stay
 where they are: this script writes only a temporary manifest.
 
@@ -20,8 +20,9 @@ DEFAULT_DIR = ROOT.parent / "shared" / "realworld"
 TODAY = "2026-12-04"      # the date the set's expiry labels were written against
 
 
-def expectations(kind: str, truth: dict, today: dt.date) -> tuple[dict, dict, dict]:
-    """(roster values to check against, check -> whether it should pass, read name -> true value)."""
+def expectations(kind: str, truth: dict, today: dt.date, typed_card: bool = False) -> tuple[dict, dict, dict]:
+    """(roster values to check against, check -> whether it should pass, read name -> true value).
+    typed_card: the applicant typed the number printed on the card, as the application carries it."""
     if kind == "id_card_front":
         expected = {"name": truth["name"], "id_number": truth["id_number"]}
         return expected, {"readable": True, "id_number_valid": truth["id_number_gb11643_valid"],
@@ -31,7 +32,7 @@ def expectations(kind: str, truth: dict, today: dt.date) -> tuple[dict, dict, di
         sound = until in (None, "长期") or dt.date.fromisoformat(until) >= today
         return {}, {"readable": True, "validity_not_expired": sound}, {}
     if kind == "bank_card":
-        return {}, {"readable": True, "card_number_valid": truth["luhn_valid"]}, \
+        return {"card_number": truth["card_number"]} if typed_card else {}, {"readable": True, "card_number_valid": truth["luhn_valid"]}, \
             {"card_number_valid": truth["card_number"]}
     should = {c: truth[c] for c in ("photo_present", "seal_present") if c in truth}
     should["readable"] = truth.get("readable", True)
@@ -41,10 +42,10 @@ def expectations(kind: str, truth: dict, today: dt.date) -> tuple[dict, dict, di
     return {}, should, {}
 
 
-def run_batch(directory: Path, labels: list[dict], today: str) -> list[dict]:
+def run_batch(directory: Path, labels: list[dict], today: str, typed_card: bool = False) -> list[dict]:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
         for label in labels:
-            expected, _, _ = expectations(label["kind"], label["truth"], dt.date.fromisoformat(today))
+            expected, _, _ = expectations(label["kind"], label["truth"], dt.date.fromisoformat(today), typed_card)
             fh.write(json.dumps({"path": str(directory / label["file"]), "kind": label["kind"],
                                  "expected": expected}, ensure_ascii=False) + "\n")
         manifest = fh.name
@@ -85,11 +86,13 @@ def main() -> None:
     ap.add_argument("directory", nargs="?", default=str(DEFAULT_DIR))
     ap.add_argument("--today", default=TODAY)
     ap.add_argument("--verbose", action="store_true", help="print each result that is not right to stderr")
+    ap.add_argument("--typed-card", action="store_true",
+                    help="give each bank card its printed number as the applicant's typed one")
     args = ap.parse_args()
     directory = Path(args.directory)
     labels = [json.loads(line) for line in (directory / "labels.jsonl").read_text(encoding="utf-8").splitlines()
               if line.strip()]
-    results = run_batch(directory, labels, args.today)
+    results = run_batch(directory, labels, args.today, args.typed_card)
     rows, reads = score(labels, results, dt.date.fromisoformat(args.today), args.verbose)
     print(f"{'check':22} {'n':>3} {'right':>5} {'unsure':>6} {'wrong':>5} {'wrongly passed':>14}")
     for name, r in sorted(rows.items()):

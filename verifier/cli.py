@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--kind", required=True, choices=KINDS)
     c.add_argument("--name")
     c.add_argument("--id-number")
+    c.add_argument("--card-number", help="the bank card number the applicant typed (bank_card)")
     c.add_argument("--today", type=dt.date.fromisoformat, help="date for expiry checks (default: today)")
     c.set_defaults(func=_check)
     b = sub.add_parser("batch", help="check every line of a JSONL manifest, one JSON object per line")
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int)
     e.add_argument("--json", action="store_true", help="print the report as JSON")
     e.add_argument("--verbose", action="store_true", help="print each wrong result to stderr")
+    e.add_argument("--typed-card", action="store_true",
+                   help="give each bank card the number printed on it as the applicant's typed number")
     e.set_defaults(func=_evaluate)
     s = sub.add_parser("synth", help="write a synthetic labelled set to DIR")
     s.add_argument("directory")
@@ -49,7 +52,8 @@ def _emit(obj: dict) -> None:
 
 
 def _check(args) -> int:
-    expected = {k: v for k, v in (("name", args.name), ("id_number", args.id_number)) if v}
+    expected = {k: v for k, v in (("name", args.name), ("id_number", args.id_number),
+                                  ("card_number", args.card_number)) if v}
     _emit(verify_path(args.image, args.kind, expected, today=args.today))
     return 0
 
@@ -88,7 +92,7 @@ def _evaluate(args) -> int:
             print(label["path"], label.get("capture"), [(c["name"], c["status"], c["value"]) for c in wrong],
                   label.get("values"), file=sys.stderr)
 
-    report = evaluate(args.directory, args.limit, show)
+    report = evaluate(args.directory, args.limit, show, typed_card=args.typed_card)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else format_report(report))
     return 0
 

@@ -29,8 +29,8 @@ KINDS = tuple(KIND_CHECKS)
 # Smaller uploads are enlarged to this short side first: the line detector finds print from ~10 px up, and a
 # 600 px card photo holds its number at about that height.
 UPSCALE_SHORT_SIDE = 900
-# A card small in a big photo may hold its number below what the detector sees at reader.DET_LONG_SIDE: when
-# the number is not settled there, the card kinds look once more at this size.
+# A card small in a big photo may hold its number or name below what the detector sees at reader.DET_LONG_SIDE:
+# when they are not settled there, the card kinds look once more at this size.
 FINE_LONG_SIDE = 1280
 # Free-layout pages carry their names small: the line detector looks at them this long (cards need less).
 PAGE_LONG_SIDE = 1920
@@ -49,7 +49,7 @@ WHOLE_FACE_SCORE = 0.3
 
 def _id_front(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
     lines = _id_lines(image, reader.DET_LONG_SIDE)
-    if idcard.number_line(lines) is None:
+    if idcard.number_line(lines) is None or idcard.name_field(lines) is None:
         lines = _id_lines(image, FINE_LONG_SIDE)
     return idcard.check_id_number(lines, expected.get("id_number"), today) + \
         [idcard.check_name(lines, expected.get("name"))]
@@ -72,16 +72,24 @@ def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
 
 
 def _bank(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
-    # Only lines long enough to hold a number (or a group of it) are read: logos and names cost time.
-    def keep(q):
-        return reader.long_and_thin(q, CARD_GROUP_RATIO)
-
-    first = bankcard.check_card_number(reader.lines(image, keep=keep, most=CARD_LINES))
+    typed = expected.get("card_number")
+    first = bankcard.check_card_number(_card_lines(image, reader.DET_LONG_SIDE), typed)
     if first.status != UNSURE:
         return [first]
     # Unsure: no number, or one the readers do not agree on; the finer look settles it or changes nothing.
-    finer = bankcard.check_card_number(reader.lines(image, keep=keep, most=CARD_LINES, long_side=FINE_LONG_SIDE))
+    finer = bankcard.check_card_number(_card_lines(image, FINE_LONG_SIDE), typed)
     return [finer if finer.status != UNSURE or first.value is None else first]
+
+
+def _card_lines(image: np.ndarray, long_side: int) -> list[reader.Line]:
+    # The lines long enough to hold a number or a group of it (logos and names cost time), then the short boxes
+    # on a row of digits: a last group of one to three digits printed apart (4-4-4-4-3) belongs to the number.
+    quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
+    lines = reader.read(image, [q for q in quads if reader.long_and_thin(q, CARD_GROUP_RATIO)])
+    rows = [ln for ln in lines if bankcard.is_digits(ln)]
+    short = [q for q in quads if not reader.long_and_thin(q, CARD_GROUP_RATIO)
+             and any(bankcard.on_row(ln, q) for ln in rows)]
+    return lines + reader.read(image, short)
 
 
 def _generic(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
@@ -96,26 +104,46 @@ def _form(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
         if found.status == PASS:
             doc = view
             break
+    sealed = _in_original(doc, [seal.check_seal(doc.doc)])[0]
     if found.status != PASS and document.NO_OUTLINE in doc.notes:
-        # No page outline: the page may lie small, or on its side, in the photo.
+        # No page outline: the page may lie small, or on its side, in the photo. A "face" inside the seal is its
+        # star and characters.
         for turn in range(4):
-            faces = [f for f in photo.find_faces(np.rot90(image, turn), WHOLE_FACE_SIDE) if f[1] >= WHOLE_FACE_SCORE]
-            if faces:
-                box = _unturned(faces[0][0], turn, image.shape[:2])
-                found = CheckResult("photo_present", PASS, 0.85, True, "照片框内检测到人像照片", box)
+            boxes = [_unturned(box, turn, image.shape[:2])
+                     for box, score in photo.find_faces(np.rot90(image, turn), WHOLE_FACE_SIDE)
+                     if score >= WHOLE_FACE_SCORE]
+            boxes = [b for b in boxes if sealed.status != PASS or not _mostly_inside(b, sealed.box)]
+            if boxes:
+                found = CheckResult("photo_present", PASS, 0.85, True, "照片框内检测到人像照片", boxes[0])
                 break
-    return [found] + _in_original(doc, [seal.check_seal(doc.doc)])
+    return [found, sealed]
+
+
+def _mostly_inside(box: list[int], outer: list[int] | None) -> bool:
+    """More than half of box lies within outer."""
+    if outer is None:
+        return False
+    x, y, w, h = box
+    ox, oy, ow, oh = outer
+    overlap = max(0, min(x + w, ox + ow) - max(x, ox)) * max(0, min(y + h, oy + oh) - max(y, oy))
+    return overlap > 0.5 * w * h
 
 
 def _unturned(box: list[int], turn: int, shape) -> list[int]:
     """A box found in np.rot90(image, turn) as a box of the image."""
     x, y, w, h = box
     H, W = shape
+    height = W if turn % 2 else H     # the turned image's height
     for _ in range(turn % 4):     # undo one counter-clockwise quarter turn at a time
-        H, W = W, H
-        x, y, w, h = W - y - h, x, h, w
+        x, y, w, h = height - y - h, x, h, w
+        height = W if height == H else H
     return [x, y, w, h]
 
+
+# The size the reading kinds first look at their upload: the same detection tells which way up the text is.
+FIRST_LOOK = {"id_card_front": reader.DET_LONG_SIDE, "id_card_back": reader.DET_LONG_SIDE,
+              "bank_card": reader.DET_LONG_SIDE, "diploma": PAGE_LONG_SIDE, "diploma_registration": PAGE_LONG_SIDE,
+              "student_status_report": PAGE_LONG_SIDE, "tuition_receipt": PAGE_LONG_SIDE}
 
 CHECKERS = {
     "application_form": _form, "id_card_front": _id_front, "id_card_back": _id_back, "bank_card": _bank,
@@ -147,9 +175,13 @@ def run_checks(image: np.ndarray, kind: str, expected: dict | None = None,
     if readable.status == FAIL:
         return [readable] + _unreadable_rest(kind, readable.detail)
     big, s = upscaled(image)
-    checks = CHECKERS[kind](big, expected, today)
+    turn = reader.upright_turn(big, FIRST_LOOK[kind]) if kind in FIRST_LOOK else 0
+    try:
+        checks = CHECKERS[kind](np.ascontiguousarray(np.rot90(big, turn)) if turn else big, expected, today)
+    finally:
+        reader.forget()
     for c in checks:
-        c.box = None if c.box is None else [round(v / s) for v in c.box]
+        c.box = None if c.box is None else [round(v / s) for v in _unturned(c.box, turn, big.shape[:2])]
     readable = settle(readable, checks)
     if readable.status == FAIL:
         return [readable] + _unreadable_rest(kind, readable.detail)

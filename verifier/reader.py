@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,10 +14,16 @@ import numpy as np
 # The detector sees the image at most this long: a card filling half a photo keeps its 3.5 mm number about 15 px
 # high, above the ~10 px the detector was trained from, and one pass costs about 0.2 s on one core.
 DET_LONG_SIDE = 800
-# A line is read once more on a 180-degree turn only when the direction model is at least this sure.
-TURN_SURE = 0.9
 # Reads below this mean score are noise (a pattern, a hologram) rather than text.
 MIN_SCORE = 0.5
+# A detected line counts towards which way the text runs only when it is at least this many times as long as
+# high: single characters and short words are as tall as they are wide and point nowhere.
+TURN_LINE_RATIO = 2
+# The direction model votes on at most this many of the longest lines: enough for a page, and cheap; the
+# recogniser, when asked which way up, reads this many of them twice.
+VOTERS = 12
+READERS = 4
+ACROSS, DOWN = np.array([1.0, 0.0]), np.array([0.0, 1.0])     # reading directions in image pixels
 
 
 @dataclass
@@ -62,38 +69,102 @@ def warm_up() -> None:
         _engine()
 
 
+_LAST = threading.local()     # this thread's last detection: (image, long_side, quads); see upright_turn
+
+
 def detect(image: np.ndarray, long_side: int = DET_LONG_SIDE) -> list[np.ndarray]:
-    """Text line quads in image pixels, top to bottom; the detector sees the image at most long_side long."""
+    """Text line quads in image pixels, top to bottom; the detector sees the image at most long_side long.
+    The same array asked again at the same size gets the last answer without a second pass."""
+    last = getattr(_LAST, "found", None)
+    if last is not None and last[0] is image and last[1] == long_side:
+        return list(last[2])
     det, _, _ = _models()
     with _LOCK:
         det.limit_side_len = long_side
         found = det(np.ascontiguousarray(image))
-    return [] if found.boxes is None else [np.asarray(b, np.float32) for b in found.boxes]
+    quads = [] if found.boxes is None else [np.asarray(b, np.float32) for b in found.boxes]
+    _LAST.found = (image, long_side, quads)
+    return list(quads)
+
+
+def forget() -> None:
+    """Drop the remembered detection (and with it the upload's pixels) once an upload is done."""
+    _LAST.found = None
+
+
+def upright_turn(image: np.ndarray, long_side: int = DET_LONG_SIDE) -> int:
+    """The quarter turns (np.rot90's k) that put the text of image upright, decided once for the whole image:
+    one short word (a name) is too little for the direction model to tell which way up it is, a card is not.
+    The lines run up or down when most of them do (a card or page photographed sideways, which the detector
+    splits and the recogniser misreads), else across. Across, the direction model's vote over the longest lines
+    settles the usual upright image at once; sideways, or when that vote says upside down, the recogniser reads
+    the longest lines both ways round and the way that reads surer wins (it tells far better than the direction
+    model, which sees each line squeezed to 192 px). The detection is the one the checks start from."""
+    quads = [q for q in detect(image, long_side) if long_and_thin(q, TURN_LINE_RATIO)]
+    down = [q for q in quads if _runs_down(q)]
+    sideways = 2 * len(down) > len(quads)
+    voters = sorted(down if sideways else [q for q in quads if not _runs_down(q)], key=_length)[-VOTERS:]
+    if not voters:
+        return 0
+    _, cls, rec = _models()
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    # Every line cut out the same way round: read down the image when sideways (upright if the image needs one
+    # counter-clockwise quarter turn), left to right otherwise.
+    crops = [_cut(image, q, DOWN if sideways else ACROSS)[0] for q in voters]
+    if not sideways and sum(s if "180" in label else -s for label, s in cls(crops).cls_res) <= 0:
+        return 0
+    longest = crops[-READERS:]
+    as_is = np.mean(rec(TextRecInput(img=longest)).scores)
+    over = np.mean(rec(TextRecInput(img=[np.ascontiguousarray(c[::-1, ::-1]) for c in longest])).scores) > as_is
+    return (3 if over else 1) if sideways else (2 if over else 0)
+
+
+def _cut(image: np.ndarray, quad: np.ndarray, along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The line in quad straightened to read in the direction `along` (its glyphs' tops to the left of that
+    direction; the detector lists a box's corners from whichever it likes), and that reading direction."""
+    d = _long_side(quad)
+    d = d / max(float(np.linalg.norm(d)), 1e-6) * (1 if float(d @ along) >= 0 else -1)
+    below = np.array([-d[1], d[0]])
+    a, b = (quad - quad.mean(axis=0)) @ d, (quad - quad.mean(axis=0)) @ below
+    # top left, top right, bottom right, bottom left: the corner furthest that way along and across the line
+    src = np.float32([quad[np.argmax(x * a + y * b)] for x, y in ((-1, -1), (1, -1), (1, 1), (-1, 1))])
+    w = max(int(max(np.linalg.norm(src[1] - src[0]), np.linalg.norm(src[2] - src[3]))), 1)
+    h = max(int(max(np.linalg.norm(src[3] - src[0]), np.linalg.norm(src[2] - src[1]))), 1)
+    dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    crop = cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst), (w, h),
+                               borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    return crop, d
+
+
+def _long_side(quad: np.ndarray) -> np.ndarray:
+    across, down = quad[1] - quad[0], quad[3] - quad[0]
+    return across if np.linalg.norm(across) >= np.linalg.norm(down) else down
+
+
+def _length(quad: np.ndarray) -> float:
+    return float(np.linalg.norm(_long_side(quad)))
+
+
+def _runs_down(quad: np.ndarray) -> bool:
+    long = _long_side(quad)
+    return abs(float(long[1])) > abs(float(long[0]))
 
 
 def read(image: np.ndarray, quads: list[np.ndarray]) -> list[Line]:
-    """Each quad's line straightened, turned upright and read; empty reads and noise are left out."""
+    """Each quad's line straightened, read left to right (the image is upright: see upright_turn); empty reads
+    and noise are left out."""
     if not quads:
         return []
-    _, cls, rec = _models()
+    _, _, rec = _models()
     from rapidocr.ch_ppocr_rec import TextRecInput
-    from rapidocr.utils.process_img import get_rotate_crop_image
 
-    crops = [get_rotate_crop_image(image, q.copy()) for q in quads]
-    turned = [("180" in lab and s >= TURN_SURE) for lab, s in cls(crops).cls_res]
-    upright = [cv2.rotate(c, cv2.ROTATE_180) if t else c for c, t in zip(crops, turned)]
-    out = rec(TextRecInput(img=upright))
-    return [Line(t.strip(), float(s), q, c, _direction(q, turn))
-            for t, s, q, c, turn in zip(out.txts, out.scores, quads, upright, turned) if t.strip() and s >= MIN_SCORE]
-
-
-def _direction(quad: np.ndarray, turned: bool) -> np.ndarray:
-    """The reading direction of a line cropped from quad: along its top side, or down its left side when the
-    crop was tall and turned a quarter (as get_rotate_crop_image does), reversed when it was turned over."""
-    across, down = quad[1] - quad[0], quad[3] - quad[0]
-    v = down if np.linalg.norm(down) >= 1.5 * np.linalg.norm(across) else across
-    v = -v if turned else v
-    return v / max(float(np.linalg.norm(v)), 1e-6)
+    cuts = [_cut(image, q, ACROSS) for q in quads]
+    out = rec(TextRecInput(img=[crop for crop, _ in cuts]))
+    # The recogniser's alphabet holds full-width forms too (３ for 3): a digit is a digit, whichever it picked.
+    texts = [unicodedata.normalize("NFKC", t).strip() for t in out.txts]
+    return [Line(t, float(s), q, crop, d)
+            for t, s, q, (crop, d) in zip(texts, out.scores, quads, cuts) if t and s >= MIN_SCORE]
 
 
 def lines(image: np.ndarray, keep=None, long_side: int = DET_LONG_SIDE, most: int | None = None) -> list[Line]:

@@ -214,3 +214,25 @@ def test_small_blurred_portrait_is_found_and_its_grey_copy_too():
     grey = cv2.cvtColor(cv2.cvtColor(region, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
     assert photo.find_faces(grey)
     assert not photo.find_faces(np.full((420, 420, 3), 245, np.uint8))
+
+
+def test_a_face_found_in_the_seal_of_a_page_without_outline_is_no_photo(monkeypatch):
+    """Searching a whole photo for a face (no page outline) may find one in the seal's star and lettering."""
+    img = _bgr(_ink(_page(), _seal_mask(125), (900, 1330), PINK, 0.85))
+    assert document.NO_OUTLINE in document.locate(img, "application_form").notes
+    real = photo.find_faces
+
+    def seen_at(x, y):
+        def find_faces(image, side=photo.SEARCH_SIDE):
+            if side != pipeline.WHOLE_FACE_SIDE:
+                return real(image, side)
+            upright = image.shape == img.shape and image.strides == img.strides     # not turned
+            return [([x - 40, y - 40, 80, 80], 0.5)] if upright else []
+        return find_faces
+
+    monkeypatch.setattr(photo, "find_faces", seen_at(900, 1330))
+    checks = {c.name: c for c in pipeline.run_checks(img, "application_form")}
+    assert (checks["seal_present"].status, checks["photo_present"].status) == ("pass", "fail")
+    monkeypatch.setattr(photo, "find_faces", seen_at(900, 300))
+    checks = {c.name: c for c in pipeline.run_checks(img, "application_form")}
+    assert checks["photo_present"].status == "pass" and checks["photo_present"].box == [860, 260, 80, 80]

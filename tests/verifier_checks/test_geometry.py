@@ -1,9 +1,11 @@
 """geometry.warp keeps an upright page upright when perspective makes its near side as long as its top edge;
-geometry.find_quad prefers the page's crisp outline to a bigger one bridged into the desk."""
+a box found in a turned image maps back to the upload; geometry.find_quad prefers the page's crisp outline to a
+bigger one bridged into the desk."""
 from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 from verifier import geometry
 from verifier.document import A4, CARD
@@ -85,3 +87,14 @@ def test_small_card_away_from_the_middle_of_the_photo_is_found():
     assert quad is not None
     assert np.abs(geometry.order_corners(quad) - truth).max() < 15
     assert geometry.find_quad(image, None) is None
+
+
+@pytest.mark.parametrize("shape", [(200, 400), (400, 200), (300, 300)])
+def test_a_box_found_in_a_turned_image_maps_back_to_the_upload(shape):
+    from verifier.pipeline import _unturned
+    image = np.zeros(shape, np.uint8)
+    image[20:50, 100:180] = 1                       # x 100, y 20, 80 wide, 30 high
+    for turn in range(4):
+        ys, xs = np.nonzero(np.rot90(image, turn))
+        box = [int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)]
+        assert _unturned(box, turn, shape) == [100, 20, 80, 30]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from verifier import reader
+from verifier import pipeline, reader
 from verifier.checks import bankcard, idcard, names
 from verifier.checksums import gb11643_check_char, luhn_check_digit
 from verifier.reader import Line
@@ -88,6 +88,9 @@ def test_card_groups_read_as_separate_boxes_are_joined_in_reading_order():
     # The card upside down: the boxes lie the other way round and read right to left in the image.
     flipped = [Line(g, 0.99, quad(-120 * i), crop, np.array([-1.0, 0.0])) for i, g in enumerate(groups)]
     assert [n for n, _ in bankcard.candidates(flipped)] == ["6222021234567890123"]
+    # A last group of one digit printed apart (4-4-4-4-1) belongs to the number.
+    apart = [Line(g, 0.99, quad(120 * i), crop) for i, g in enumerate(["4367 4261 1867 7030", "4"])]
+    assert [n for n, _ in bankcard.candidates(apart)] == ["43674261186770304"]
     # The 13-digit group alone is no card number.
     assert "1234567890123" not in [n for n, _ in bankcard.candidates(lines)]
     assert bankcard.card_numbers("NO. 4367 4228 0846 9968 174") == ["4367422808469968174"]
@@ -99,3 +102,42 @@ def test_card_number_only_the_learned_reader_read_is_unsure():
     blank = np.full((60, 600, 3), 245, np.uint8)
     fake = [Line(number, 0.99, np.float32([[0, 0], [600, 0], [600, 60], [0, 60]]), blank)]
     assert bankcard.check_card_number(fake).status == "unsure"
+
+
+def test_card_number_the_applicant_typed_passes_on_one_reading_and_another_card_fails():
+    number = "622202123456789012" + luhn_check_digit("622202123456789012")
+    other = "621700123456789012" + luhn_check_digit("621700123456789012")
+    blank = np.full((60, 600, 3), 245, np.uint8)       # Tesseract finds nothing here
+    only_learned = [Line(number, 0.99, np.float32([[0, 0], [600, 0], [600, 60], [0, 60]]), blank)]
+    # The typed number read on the card is the card: the second reader is not needed.
+    result = bankcard.check_card_number(only_learned, typed=" ".join([number[:4], number[4:]]))
+    assert (result.status, result.value) == ("pass", number) and "一致" in result.detail
+    # Another typed number does not make a reading both readers do not share any surer.
+    assert bankcard.check_card_number(only_learned, typed=other).status == "unsure"
+    # A number read as typed that fails Luhn fails (a payment to it would bounce).
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    misprint = [Line(wrong, 0.99, only_learned[0].quad, blank)]
+    assert bankcard.check_card_number(misprint, typed=wrong).status == "fail"
+    assert bankcard.check_card_number(misprint).status == "unsure"
+    # Both readers agree on a valid number that is not the typed card: the reviewer is told.
+    printed = _lines(" ".join([number[:6], number[6:]]), size=56)
+    assert bankcard.check_card_number(printed).status == "pass"
+    result = bankcard.check_card_number(printed, typed=other)
+    assert (result.status, result.value) == ("fail", number) and other[-4:] in result.detail
+    assert other not in result.detail
+
+
+def test_sideways_and_upside_down_cards_are_turned_upright_before_reading():
+    number = "622202123456789012" + luhn_check_digit("622202123456789012")
+    rows = [_line("中国银行  借记卡", 40), _line(" ".join([number[:6], number[6:]]), 56),
+            _line("持卡人 王建国  有效期 08/30", 40)]
+    width = max(r.shape[1] for r in rows)
+    card = np.vstack([cv2.copyMakeBorder(r, 0, 0, 0, width - r.shape[1], cv2.BORDER_REPLICATE) for r in rows])
+    for turn in range(4):
+        view = np.ascontiguousarray(np.rot90(card, turn))
+        assert reader.upright_turn(view) == (4 - turn) % 4
+        checks = {c.name: c for c in pipeline.run_checks(view, "bank_card", {})}
+        assert (checks["card_number_valid"].status, checks["card_number_valid"].value) == ("pass", number)
+        # The evidence box is where the number lies in the upload as it came.
+        x, y, w, h = checks["card_number_valid"].box
+        assert (w > h) == (turn % 2 == 0)

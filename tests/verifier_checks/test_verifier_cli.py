@@ -33,12 +33,17 @@ def _assert_contract(obj, path, kind):
 def test_check_and_batch(tmp_path):
     rng = np.random.default_rng(7)
     card = tmp_path / "card.jpg"
-    cv2.imwrite(str(card), on_desk(cards.bank_card(rng, common.random_card(rng))))
+    number = common.random_card(rng)
+    cv2.imwrite(str(card), on_desk(cards.bank_card(rng, number)))
     junk = tmp_path / "junk.png"
     junk.write_bytes(b"not an image")
     [one] = _cli("check", str(card), "--kind", "bank_card")
     _assert_contract(one, card, "bank_card")
     assert {"readable", "card_number_valid"} <= {c["name"] for c in one["checks"]}
+    # With the number the applicant typed, the card is compared with it.
+    [typed] = _cli("check", str(card), "--kind", "bank_card", "--card-number", number)
+    check = next(c for c in typed["checks"] if c["name"] == "card_number_valid")
+    assert (check["status"], check["value"]) == ("pass", number) and "与申请填写的一致" in check["detail"]
 
     manifest = tmp_path / "m.jsonl"
     lines = [{"path": str(junk), "kind": "id_card_front", "expected": {"name": "张伟", "id_number": "1"}},

@@ -37,7 +37,7 @@ def card_numbers(text: str) -> list[str]:
 def candidates(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     """(number, the lines it was read from), surest first. Lines of nothing but digit groups that stand on
     one row are one number, joined in reading order: a group read alone is no card number."""
-    groups = [ln for ln in lines if re.fullmatch(r"[\d ]{3,}", ln.text)]
+    groups = [ln for ln in lines if is_digits(ln)]
     found = [(n, [ln]) for ln in lines if ln not in groups for n in card_numbers(ln.text)]
     for row in _rows(groups):
         joined = "".join(digits_only(ln.text) for ln in row)
@@ -67,12 +67,20 @@ def _apart(row: list[Line]) -> bool:
     return all(a_end <= b_start + slack for (_, a_end), (b_start, _) in itertools.pairwise(spans))
 
 
+def is_digits(line: Line) -> bool:
+    """A line of nothing but digit groups (a card number, or part of one printed apart)."""
+    return bool(re.fullmatch(r"[\d ]+", line.text))
+
+
+def on_row(line: Line, quad: np.ndarray) -> bool:
+    """quad stands on line's row: its centre is less than SAME_ROW line heights off the line, across it."""
+    along = line.direction
+    offset = quad.mean(axis=0) - line.quad.mean(axis=0)
+    return abs(float(offset[0] * along[1] - offset[1] * along[0])) < SAME_ROW * max(line_height(line.quad), 1)
+
+
 def _same_row(a: Line, b: Line) -> bool:
-    along = a.direction
-    offset = b.quad.mean(axis=0) - a.quad.mean(axis=0)
-    height = line_height(a.quad)
-    return float(a.direction @ b.direction) > 0.9 and \
-        abs(float(offset[0] * along[1] - offset[1] * along[0])) < SAME_ROW * max(height, 1)
+    return float(a.direction @ b.direction) > 0.9 and on_row(a, b.quad)
 
 
 def _second_agrees(number: str, row: list[Line]) -> bool:
@@ -92,12 +100,22 @@ def _groups(line: Line):
         yield m.group(), line.crop[:, x0:x1]
 
 
-def check_card_number(lines: list[Line]) -> CheckResult:
-    """Pass: a Luhn-valid number both readers agree on. Fail: a number both agree on that fails Luhn.
-    Anything the readers do not agree on is unsure: one misread digit can land on a Luhn-valid number."""
+def check_card_number(lines: list[Line], typed: str | None = None) -> CheckResult:
+    """The number the applicant typed, read on the card, is settled by Luhn: the applicant is the second reader.
+    Otherwise pass: a Luhn-valid number both readers agree on; fail: a number both agree on that fails Luhn, or a
+    valid one that is not the typed card. Anything the readers do not agree on is unsure: one misread digit can
+    land on a Luhn-valid number (but hardly on the typed one)."""
     found = candidates(lines)
+    typed = digits_only(typed) or None
     if not found:
         return CheckResult("card_number_valid", UNSURE, 0.2, None, "未能识别银行卡号，请人工核对", None)
+    same = [row for number, row in found if number == typed]
+    if same:    # read as the applicant typed it: two readings agree
+        if luhn_valid(typed):
+            return CheckResult("card_number_valid", PASS, 0.95, typed, "银行卡号与申请填写的一致，Luhn 校验通过",
+                               _box(same[0]))
+        return CheckResult("card_number_valid", FAIL, 0.9, typed, "银行卡号 Luhn 校验失败，可能填写或拍摄有误",
+                           _box(same[0]))
     agreed = []
     for number, row in found:
         if _second_agrees(number, row):
@@ -112,6 +130,9 @@ def check_card_number(lines: list[Line]) -> CheckResult:
     if not luhn_valid(number) and len(number) < WHOLE_DIGITS:
         return CheckResult("card_number_valid", UNSURE, 0.4, number, f"只识别到部分卡号（{number}），请人工核对",
                            _box(row))
+    if luhn_valid(number) and typed and number != typed:
+        return CheckResult("card_number_valid", FAIL, 0.85, number,
+                           f"卡面卡号与申请填写的卡号（尾号 {typed[-4:]}）不一致，请核对", _box(row))
     if luhn_valid(number):
         return CheckResult("card_number_valid", PASS, 0.93, number, f"银行卡号 Luhn 校验通过（{len(number)} 位）",
                            _box(row))
