@@ -12,13 +12,13 @@ CHECKS = {
     "id_number_match": ("身份证号与名单一致", "身份证号与名单不一致", "fa-id-card-o"),
     "name_match": ("姓名与名单一致", "姓名与名单不一致", "fa-user-times"),
     "validity_not_expired": ("身份证在有效期内", "身份证已过期", "fa-calendar-times-o"),
-    "card_number_valid": ("银行卡号校验通过", "银行卡号校验不通过", "fa-credit-card"),
+    "card_number_valid": ("银行卡号有效且与填写一致", "银行卡号无效或与填写的卡号不一致", "fa-credit-card"),
     FAILED_FLAG: ("", "自动核验失败，请人工审核", "fa-exclamation-triangle"),
 }
 # The few characters shown on the list's badge (the tooltip has the whole sentence).
 SHORT = {"readable": "不清晰", "photo_present": "无照片", "seal_present": "无公章", "id_number_valid": "证号无效",
          "id_number_match": "证号不符", "name_match": "姓名不符", "validity_not_expired": "证件过期",
-         "card_number_valid": "卡号无效", FAILED_FLAG: "核验失败"}
+         "card_number_valid": "卡号有误", FAILED_FLAG: "核验失败"}
 
 
 def flag_label(flag: str) -> str:

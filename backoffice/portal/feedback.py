@@ -13,7 +13,7 @@ ADVICE = {
     "id_number_match": "读出的身份证号与预报名名单不一致，请确认上传的是本人身份证",
     "name_match": "读出的姓名与预报名名单不一致，请确认上传的是本人材料",
     "validity_not_expired": "身份证已过有效期，请上传有效期内的身份证",
-    "card_number_valid": "未能读出有效的银行卡号，请重新拍摄有卡号的一面",
+    "card_number_valid": "未能读出有效的银行卡号，或与您填写的卡号不一致：请重新拍摄有卡号的一面，或核对填写的卡号",
     FAILED_FLAG: "自动检查未能完成，工会审核人员会人工核对",
 }
 WAITING = {VS.PENDING, VS.QUEUED, VS.VERIFYING}

@@ -4,7 +4,7 @@ import io
 from sqlalchemy import select
 
 from ..domain import payments as rules
-from ..domain.enums import AppealStatus, PaymentStatus
+from ..domain.enums import AppealStatus, DocumentKind, PaymentStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
 from ..domain.notifications import Event
@@ -12,7 +12,7 @@ from ..domain.permissions import Permission
 from ..extensions import db
 from ..models import Appeal, Application, Batch, Disbursement, FundingLine, PaymentBatch
 from ..models.base import utcnow
-from . import audit, notifications, permissions
+from . import audit, notifications, permissions, verification
 from .notice import ended_notice_ids
 from .transitions import apply_transition
 
@@ -241,4 +241,9 @@ def update_bank_card(applicant, card: str, *, actor=None):
     audit.record("bank_card_changed", actor=actor or applicant, target=applicant, org_id=applicant.org_id,
                  detail={"old_last4": (old or "")[-4:], "new_last4": clean[-4:]})
     db.session.commit()
+    # The uploaded card was compared with the old number: compare it with the new one.
+    cards = [d for a in applicant.applications
+             for kind, d in verification.latest_documents(a).items() if kind == DocumentKind.BANK_CARD.value]
+    if cards and old != clean:
+        verification.requeue(cards, actor=actor or applicant, via="card_changed")
     return applicant

@@ -15,7 +15,10 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..crypto import lookup_hash
+from ..domain.enums import DocumentKind
 from ..domain.enums import VerificationStatus as VS
+from ..domain.payments import normalise_card
 from ..domain.flags import FAILED_FLAG
 from ..extensions import db
 from ..models import Application, Document, VerificationResult
@@ -77,9 +80,16 @@ def verify_inline(document_id: int) -> None:
         mark_failed(document_id, _describe(exc))
 
 
+def result_version(document: Document) -> str:
+    """The key a result is stored under besides the bytes: the checks version, and for a bank card which typed
+    number it was compared with (a keyed hash, never the number), so a changed card is checked again."""
+    card = _typed_card(document.application) if document.kind == DocumentKind.BANK_CARD else None
+    return f"{checks_version()}/{lookup_hash(card, 'card')[:8]}" if card else checks_version()
+
+
 def job_id_for(document: Document) -> str:
     """Same document, same bytes, same checks → same job id, so enqueuing twice runs it once."""
-    version = re.sub(r"[^A-Za-z0-9_-]", "_", checks_version())
+    version = re.sub(r"[^A-Za-z0-9_-]", "_", result_version(document))
     prefix = setting("VERIFY_JOB_PREFIX")  # one Redis shared by several databases (or test runs)
     return f"{prefix}-{document.id}-{document.sha256[:16]}-{version}"
 
@@ -152,7 +162,7 @@ def run_verification(document_id: int) -> VerificationResult | None:
         _mark_verifying(document)
         with heartbeat(document_id):
             payload = _verify(document)
-        result = VerificationResult(checks_version=checks_version(), sha256=document.sha256, result=payload,
+        result = VerificationResult(checks_version=result_version(document), sha256=document.sha256, result=payload,
                                     flags=list(payload.get("flags", [])), elapsed_ms=payload.get("elapsed_ms"))
         document.results.append(result)
     try:
@@ -169,7 +179,7 @@ def run_verification(document_id: int) -> VerificationResult | None:
 
 def stored_result(document: Document) -> VerificationResult | None:
     return db.session.execute(select(VerificationResult).filter_by(
-        document_id=document.id, sha256=document.sha256, checks_version=checks_version())).scalar_one_or_none()
+        document_id=document.id, sha256=document.sha256, checks_version=result_version(document))).scalar_one_or_none()
 
 
 def _mark_verifying(document: Document) -> None:
@@ -217,7 +227,13 @@ def expected_values(application: Application) -> dict:
     source = application.roster_entry or application.applicant
     if source is None:
         return {}
-    return {"name": source.name, "id_number": source.id_number}
+    card = _typed_card(application)
+    return {"name": source.name, "id_number": source.id_number, **({"card_number": card} if card else {})}
+
+
+def _typed_card(application: Application) -> str | None:
+    """The card number the applicant typed for the payment, which the uploaded card should show."""
+    return normalise_card(application.applicant.bank_card) or None if application.applicant else None
 
 
 def _finish(document: Document) -> None:
@@ -253,7 +269,7 @@ def latest_documents(application: Application) -> dict[str, Document]:
 def latest_result(document: Document) -> VerificationResult | None:
     """The result for the document's current bytes, preferring the current checks version."""
     matching = [r for r in document.results if r.sha256 == document.sha256]
-    current = [r for r in matching if r.checks_version == checks_version()]
+    current = [r for r in matching if r.checks_version == result_version(document)]
     chosen = current or matching
     return max(chosen, key=lambda r: r.id or 0) if chosen else None
 
@@ -285,6 +301,7 @@ def requeue(documents: list[Document], actor=None, via: str = "console") -> int:
     ids = []
     for document in documents:
         if document.verification_status == VS.DONE and stored_result(document) is not None:
+            recompute_flags(document.application)   # that result may be another than the one shown so far
             continue
         document.verification_status = VS.PENDING
         document.verification_error = None
