@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 # Bump whenever a check's logic or thresholds change: the backoffice keys stored results on it.
-CHECKS_VERSION = "2026.12"
+CHECKS_VERSION = "2026.12.2"
 
 __all__ = ["CHECKS_VERSION", "KINDS", "KIND_CHECKS", "verify_bytes", "verify_path", "evidence_crop"]
 _FROM_PIPELINE = ("KINDS", "KIND_CHECKS", "verify_bytes")

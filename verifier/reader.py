@@ -20,7 +20,7 @@ MIN_SCORE = 0.5
 # high: single characters and short words are as tall as they are wide and point nowhere.
 TURN_LINE_RATIO = 2
 # The direction model votes on at most this many of the longest lines: enough for a page, and cheap; the
-# recogniser, when asked which way up, reads this many of them twice.
+# recogniser, confirming a turn over, reads this many of them twice.
 VOTERS = 12
 READERS = 4
 ACROSS, DOWN = np.array([1.0, 0.0]), np.array([0.0, 1.0])     # reading directions in image pixels
@@ -96,10 +96,10 @@ def upright_turn(image: np.ndarray, long_side: int = DET_LONG_SIDE) -> int:
     """The quarter turns (np.rot90's k) that put the text of image upright, decided once for the whole image:
     one short word (a name) is too little for the direction model to tell which way up it is, a card is not.
     The lines run up or down when most of them do (a card or page photographed sideways, which the detector
-    splits and the recogniser misreads), else across. Across, the direction model's vote over the longest lines
-    settles the usual upright image at once; sideways, or when that vote says upside down, the recogniser reads
-    the longest lines both ways round and the way that reads surer wins (it tells far better than the direction
-    model, which sees each line squeezed to 192 px). The detection is the one the checks start from."""
+    splits and the recogniser misreads), else across; the direction model's vote over the longest lines, all cut
+    the same way round, says whether they read upside down, and when it says so the recogniser confirms it by
+    reading the longest both ways round. The detection is the one the checks start from, so an upright upload
+    costs only the vote."""
     quads = [q for q in detect(image, long_side) if long_and_thin(q, TURN_LINE_RATIO)]
     down = [q for q in quads if _runs_down(q)]
     sideways = 2 * len(down) > len(quads)
@@ -112,11 +112,11 @@ def upright_turn(image: np.ndarray, long_side: int = DET_LONG_SIDE) -> int:
     # Every line cut out the same way round: read down the image when sideways (upright if the image needs one
     # counter-clockwise quarter turn), left to right otherwise.
     crops = [_cut(image, q, DOWN if sideways else ACROSS)[0] for q in voters]
-    if not sideways and sum(s if "180" in label else -s for label, s in cls(crops).cls_res) <= 0:
-        return 0
-    longest = crops[-READERS:]
-    as_is = np.mean(rec(TextRecInput(img=longest)).scores)
-    over = np.mean(rec(TextRecInput(img=[np.ascontiguousarray(c[::-1, ::-1]) for c in longest])).scores) > as_is
+    over = sum(s if "180" in label else -s for label, s in cls(crops).cls_res) > 0
+    if over:    # a wrong turn over leaves every line unreadable: the recogniser confirms it
+        longest = crops[-READERS:]
+        as_is = np.mean(rec(TextRecInput(img=longest)).scores)
+        over = np.mean(rec(TextRecInput(img=[np.ascontiguousarray(c[::-1, ::-1]) for c in longest])).scores) > as_is
     return (3 if over else 1) if sideways else (2 if over else 0)
 
 
