@@ -177,7 +177,7 @@ def run_checks(image: np.ndarray, kind: str, expected: dict | None = None,
     big, s = upscaled(image)
     turn = reader.upright_turn(big, FIRST_LOOK[kind]) if kind in FIRST_LOOK else 0
     try:
-        checks = CHECKERS[kind](np.ascontiguousarray(np.rot90(big, turn)) if turn else big, expected, today)
+        checks = CHECKERS[kind](reader.turned(big, turn), expected, today)
     finally:
         reader.forget()
     for c in checks:

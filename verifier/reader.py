@@ -87,6 +87,22 @@ def detect(image: np.ndarray, long_side: int = DET_LONG_SIDE) -> list[np.ndarray
     return list(quads)
 
 
+def turned(image: np.ndarray, turn: int) -> np.ndarray:
+    """np.rot90(image, turn). A half turn keeps every detected line whole, so the last detection of image is carried
+    over to the turned copy instead of being run again; after a quarter turn the text is detected afresh (lines
+    the detector saw running down are often split or merged)."""
+    if not turn % 4:
+        return image
+    out = np.ascontiguousarray(np.rot90(image, turn))
+    last = getattr(_LAST, "found", None)
+    if turn % 4 == 2 and last is not None and last[0] is image:
+        h, w = image.shape[:2]
+        # each corner moves to the opposite one (the top left is listed first again after rolling by two), and
+        # the bottom line becomes the top one
+        _LAST.found = (out, last[1], [np.roll(np.float32([w - 1, h - 1]) - q, 2, axis=0) for q in last[2][::-1]])
+    return out
+
+
 def forget() -> None:
     """Drop the remembered detection (and with it the upload's pixels) once an upload is done."""
     _LAST.found = None

@@ -141,3 +141,20 @@ def test_sideways_and_upside_down_cards_are_turned_upright_before_reading():
         # The evidence box is where the number lies in the upload as it came.
         x, y, w, h = checks["card_number_valid"].box
         assert (w > h) == (turn % 2 == 0)
+
+
+def test_a_half_turn_carries_the_detection_over_in_reading_order():
+    rows = [_line("姓名 王建国", 44), _line("公民身份号码 " + _id("44010619850312001"), 44)]
+    width = max(r.shape[1] for r in rows)
+    page = np.vstack([cv2.copyMakeBorder(r, 0, 0, 0, width - r.shape[1], cv2.BORDER_REPLICATE) for r in rows])
+    upside_down = np.ascontiguousarray(np.rot90(page, 2))
+    found = reader.detect(upside_down)
+    view = reader.turned(upside_down, 2)
+    carried = reader.detect(view)
+    reader.forget()
+    fresh = reader.detect(view)
+    assert len(carried) == len(found) == len(fresh) >= 2
+    for quad in carried:
+        assert quad[1][0] > quad[0][0] and quad[3][1] > quad[0][1]        # top left first, clockwise
+        assert min(float(np.abs(f.mean(axis=0) - quad.mean(axis=0)).max()) for f in fresh) < 10
+    assert [ln.text.replace(" ", "") for ln in reader.read(view, carried)][:1] == ["姓名王建国"]
