@@ -122,10 +122,8 @@ def test_sms_switched_off_for_the_programme_sends_none(app, orgs, sms_server):
     assert db.session.execute(db.select(Notification.channel)).scalars().all() == ["log"]
 
 
-@pytest.mark.redis
-def test_a_failing_provider_is_retried_by_the_worker_without_loss_or_duplicates(redis_app, sms_server):
-    from rq import SimpleWorker
-
+def _sms_over_redis(redis_app, sms_server):
+    """(SMS provider stand-in, the notifications' RQ queue, the demo orgs) on an app with Redis and SMS."""
     from backoffice.demo.seed import ensure_demo_orgs
     from backoffice.services.queue import bulk_queue_name, get_queue
     provider, endpoint = sms_server
@@ -133,10 +131,17 @@ def test_a_failing_provider_is_retried_by_the_worker_without_loss_or_duplicates(
     configure_channels(app, "sms", sms=endpoint)
     orgs = ensure_demo_orgs()
     db.session.commit()
+    return provider, get_queue(app, bulk_queue_name(app)), orgs
+
+
+@pytest.mark.redis
+def test_a_failing_provider_is_retried_by_the_worker_without_loss_or_duplicates(redis_app, sms_server):
+    from rq import SimpleWorker
+
+    provider, queue, orgs = _sms_over_redis(redis_app, sms_server)
     _, application = applicant_with_application(orgs)
     provider.answers = [(500, {"Code": "ServiceUnavailable", "Message": "busy"}),
                         (200, {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "触发流控"})]
-    queue = get_queue(app, bulk_queue_name(app))
     notifications.RETRY_INTERVALS[:] = [0, 0, 0]
     try:
         _returned(application)
@@ -248,19 +253,12 @@ def test_many_workers_told_at_once_each_once(app, orgs, sms_server):
 def test_rows_left_pending_while_redis_was_down_are_queued_by_the_sweep(redis_app, sms_server):
     from rq import SimpleWorker
 
-    from backoffice.demo.seed import ensure_demo_orgs
-    from backoffice.services.queue import bulk_queue_name, get_queue
-    provider, endpoint = sms_server
-    app = redis_app(NOTIFY_JOB_PREFIX=f"notify-{id(provider)}")
-    configure_channels(app, "sms", sms=endpoint)
-    orgs = ensure_demo_orgs()
-    db.session.commit()
+    provider, queue, orgs = _sms_over_redis(redis_app, sms_server)
     listed = [applicant_with_application(orgs, name=f"李{n}")[1] for n in range(3)]
     for application in listed:
         _returned(application)
     db.session.info.pop(notifications._OUTBOX)  # as if Redis had refused every enqueue at the commit
     db.session.commit()
-    queue = get_queue(app, bulk_queue_name(app))
     assert queue.count == 0 and provider.received == []
     later = utcnow() + timedelta(minutes=5)
     assert notifications.sweep(now=later) == {"requeued": 3, "interrupted": 0}

@@ -58,13 +58,20 @@ def _id_front(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
 def _id_lines(image: np.ndarray, long_side: int) -> list[reader.Line]:
     # The long lines first (the number is one); then, when the number was found, only the lines of the name
     # band above it: reading the address and the labels costs as much again and tells nothing.
+    def name_band(lines):
+        number = idcard.number_line(lines)
+        return lambda q: number is None or idcard.in_name_band(q, number)
+
+    return _card_read(image, long_side, ID_LINE_RATIO, name_band)
+
+
+def _card_read(image: np.ndarray, long_side: int, ratio: float, worth) -> list[reader.Line]:
+    """A card's tallest lines read in two goes: those at least `ratio` times as long as high, then of the shorter
+    ones those that worth(lines read so far) says are worth reading."""
     quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
-    long = [q for q in quads if reader.long_and_thin(q, ID_LINE_RATIO)]
-    lines = reader.read(image, long)
-    number = idcard.number_line(lines)
-    rest = [q for q in quads if not reader.long_and_thin(q, ID_LINE_RATIO)
-            and (number is None or idcard.in_name_band(q, number))]
-    return lines + reader.read(image, rest)
+    lines = reader.read(image, [q for q in quads if reader.long_and_thin(q, ratio)])
+    wanted = worth(lines)
+    return lines + reader.read(image, [q for q in quads if not reader.long_and_thin(q, ratio) and wanted(q)])
 
 
 def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
@@ -84,12 +91,11 @@ def _bank(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
 def _card_lines(image: np.ndarray, long_side: int) -> list[reader.Line]:
     # The lines long enough to hold a number or a group of it (logos and names cost time), then the short boxes
     # on a row of digits: a last group of one to three digits printed apart (4-4-4-4-3) belongs to the number.
-    quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
-    lines = reader.read(image, [q for q in quads if reader.long_and_thin(q, CARD_GROUP_RATIO)])
-    rows = [ln for ln in lines if bankcard.is_digits(ln)]
-    short = [q for q in quads if not reader.long_and_thin(q, CARD_GROUP_RATIO)
-             and any(bankcard.on_row(ln, q) for ln in rows)]
-    return lines + reader.read(image, short)
+    def on_a_number_row(lines):
+        rows = [ln for ln in lines if bankcard.is_digits(ln)]
+        return lambda q: any(bankcard.on_row(ln, q) for ln in rows)
+
+    return _card_read(image, long_side, CARD_GROUP_RATIO, on_a_number_row)
 
 
 def _generic(image: np.ndarray, expected: dict, today) -> list[CheckResult]:

@@ -243,7 +243,7 @@ def update_bank_card(applicant, card: str, *, actor=None):
     db.session.commit()
     # The uploaded card was compared with the old number: compare it with the new one.
     cards = [d for a in applicant.applications
-             for kind, d in verification.latest_documents(a).items() if kind == DocumentKind.BANK_CARD.value]
+             if (d := verification.latest_documents(a).get(DocumentKind.BANK_CARD.value)) is not None]
     if cards and old != clean:
         verification.requeue(cards, actor=actor or applicant, via="card_changed")
     return applicant

@@ -233,7 +233,8 @@ def expected_values(application: Application) -> dict:
 
 def _typed_card(application: Application) -> str | None:
     """The card number the applicant typed for the payment, which the uploaded card should show."""
-    return normalise_card(application.applicant.bank_card) or None if application.applicant else None
+    applicant = application.applicant
+    return (normalise_card(applicant.bank_card) or None) if applicant else None
 
 
 def _finish(document: Document) -> None:
