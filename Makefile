@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 # chromium: the browser the Playwright tests drive (Debian's build; nothing is downloaded at run time).
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-liberation chromium
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-script-latn fonts-noto-cjk fonts-liberation chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: install system-packages run test test-fast bench clean

@@ -53,14 +53,24 @@ def _api(lang: str, psm: int):
     return _APIS[key]
 
 
+def installed(lang: str) -> bool:
+    """Tesseract's model for lang is on disk (a Debian package each: tesseract-ocr-eng, -script-latn, ...)."""
+    path = _tessdata()
+    return path is not None and os.path.exists(os.path.join(path, f"{lang}.traineddata"))
+
+
 def warm_up() -> None:
     """Load the models once; call in a worker parent before forking so each job starts warm."""
     from verifier import reader
     from verifier.checks import photo
 
+    from verifier.checks.common import SECOND_MODELS
+
     reader.warm_up()
     photo.warm_up()
-    _api("eng", 7)
+    for lang in SECOND_MODELS:
+        if installed(lang):
+            _api(lang, 7)
 
 
 def _pil(image: np.ndarray) -> Image.Image:

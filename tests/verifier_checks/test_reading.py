@@ -6,6 +6,7 @@ from PIL import Image, ImageDraw
 
 from verifier import pipeline, reader
 from verifier.checks import bankcard, idcard, names
+from verifier.checks.common import second_reads
 from verifier.checksums import gb11643_check_char, luhn_check_digit
 from verifier.reader import Line
 from verifier.synth import common
@@ -158,3 +159,56 @@ def test_a_half_turn_carries_the_detection_over_in_reading_order():
         assert quad[1][0] > quad[0][0] and quad[3][1] > quad[0][1]        # top left first, clockwise
         assert min(float(np.abs(f.mean(axis=0) - quad.mean(axis=0)).max()) for f in fresh) < 10
     assert [ln.text.replace(" ", "") for ln in reader.read(view, carried)][:1] == ["姓名王建国"]
+
+
+def test_a_long_group_is_confirmed_in_pieces_cut_where_its_digits_lie():
+    payload = "622202123456789012"
+    number = payload + luhn_check_digit(payload)
+    (line,) = _lines(" ".join([number[:6], number[6:]]), size=56)
+    pieces = list(bankcard._groups(line))
+    assert [len(p) for p, _ in pieces] == [3, 3, 3, 3, 4, 3]
+    assert "".join(p for p, _ in pieces) == number
+    # Each crop holds its own digits: Tesseract, reading the crop alone, finds them.
+    for digits, crop in pieces:
+        assert any(digits in bankcard.digits_only(t) for t in second_reads(crop, bankcard.DIGITS))
+
+
+def test_a_long_group_one_misread_digit_away_from_a_whole_reading_still_agrees(monkeypatch):
+    """A second reader that reads no run of more than PIECE digits right confirms a 6-13 number piece by piece;
+    one that misreads a digit does not."""
+    payload = "622202123456789012"
+    number = payload + luhn_check_digit(payload)
+    crop = np.zeros((30, 19 * 20 + 20, 3), np.uint8)
+    quad = np.float32([[0, 0], [crop.shape[1], 0], [crop.shape[1], 30], [0, 30]])
+    line = Line(" ".join([number[:6], number[6:]]), 0.99, quad, crop)
+    for misread, status in ((None, "pass"), (9, "unsure")):
+        printed = number if misread is None else number[:misread] + "0" + number[misread + 1:]
+        asked = []
+
+        def second(value, _crop, _whitelist, _clean, printed=printed):
+            asked.append(value)
+            return len(value) <= bankcard.PIECE and value in printed
+
+        monkeypatch.setattr(bankcard, "confirmed", second)
+        assert bankcard.check_card_number([line]).status == status
+        assert number in asked            # the whole line is asked first
+    assert number[6:] not in asked        # the 13 digits are never asked at once
+
+
+def test_the_second_reader_asks_each_installed_model_in_turn_over_the_same_views(monkeypatch):
+    from verifier import ocr
+    from verifier.checks import common
+
+    assert all(ocr.installed(lang) for lang in common.SECOND_MODELS), "make install puts every model on disk"
+    asked = []
+    monkeypatch.setattr(ocr, "ocr_text", lambda view, lang, **kw: asked.append((lang, view.tobytes())) or "")
+    crop = _line("6222 0212", 56)
+    assert list(common.second_reads(crop, bankcard.DIGITS)) == [""] * len(asked)
+    langs = [lang for lang, _ in asked]
+    n = langs.count("eng")
+    assert n >= 3 and langs == ["eng"] * n + ["Latin"] * n
+    assert [v for _, v in asked[:n]] == [v for _, v in asked[n:]]
+    # The first model that confirms ends the asking.
+    asked.clear()
+    monkeypatch.setattr(ocr, "ocr_text", lambda view, lang, **kw: asked.append(lang) or "62220212")
+    assert common.confirmed("6222", crop, bankcard.DIGITS, bankcard.digits_only) and asked == ["eng"]
