@@ -63,7 +63,6 @@ def warm_up() -> None:
     """Load the models once; call in a worker parent before forking so each job starts warm."""
     from verifier import reader
     from verifier.checks import photo
-
     from verifier.checks.common import SECOND_MODELS
 
     reader.warm_up()

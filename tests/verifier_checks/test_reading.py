@@ -185,7 +185,7 @@ def test_a_long_group_one_misread_digit_away_from_a_whole_reading_still_agrees(m
         printed = number if misread is None else number[:misread] + "0" + number[misread + 1:]
         asked = []
 
-        def second(value, _crop, _whitelist, _clean, printed=printed):
+        def second(value, _crop, _whitelist, _clean, printed=printed, asked=asked):
             asked.append(value)
             return len(value) <= bankcard.PIECE and value in printed
 
