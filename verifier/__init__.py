@@ -9,10 +9,10 @@ import datetime as dt
 from pathlib import Path
 
 # Bump whenever a check's logic or thresholds change: the backoffice keys stored results on it.
-CHECKS_VERSION = "2026.12.2"
+CHECKS_VERSION = "2026.12.3"
 
-__all__ = ["CHECKS_VERSION", "KINDS", "KIND_CHECKS", "verify_bytes", "verify_path", "evidence_crop"]
-_FROM_PIPELINE = ("KINDS", "KIND_CHECKS", "verify_bytes")
+__all__ = ["CHECKS_VERSION", "KINDS", "KIND_CHECKS", "evidence_crop", "expected_keys", "verify_bytes", "verify_path"]
+_FROM_PIPELINE = ("KINDS", "KIND_CHECKS", "expected_keys", "verify_bytes")
 
 
 def __getattr__(name: str):

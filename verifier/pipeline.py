@@ -26,6 +26,16 @@ KIND_CHECKS = {
     "tuition_receipt": ["name_match"],
 }
 KINDS = tuple(KIND_CHECKS)
+# The expected value each check compares the document with: a kind's result depends on these besides the image.
+CHECK_EXPECTS = {"id_number_valid": "id_number", "id_number_match": "id_number", "name_match": "name",
+                 "card_number_valid": "card_number"}
+
+
+def expected_keys(kind: str) -> list[str]:
+    """The expected values (contract §5 `expected`) a kind's checks compare with, e.g. ["id_number", "name"]."""
+    return sorted({CHECK_EXPECTS[c] for c in KIND_CHECKS[kind] if c in CHECK_EXPECTS})
+
+
 # Smaller uploads are enlarged to this short side first: the line detector finds print from ~10 px up, and a
 # 600 px card photo holds its number at about that height.
 UPSCALE_SHORT_SIDE = 900

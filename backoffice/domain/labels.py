@@ -59,6 +59,6 @@ DETAIL_VALUES = {
     "roster_batches": "预报名批次", "invitations": "入网邀请", "suborgs": "下级单位", "union_summary": "各工会发放汇总", "from": "迁出方", "to": "迁入方",
     "unmask": "可查看完整信息", "manage_accounts": "可管理账号", "publish_notice": "可发布公示",
     "create_payment_batch": "可创建发放批次", "cli": "命令行", "seed-demo": "演示数据", "migration": "升级迁移",
-    "role_or_org_changed": "角色或单位变更",
+    "role_or_org_changed": "角色或单位变更", "card_changed": "银行卡号变更", "roster_changed": "名单姓名更正",
     "notifications": "通知记录", "sms": "短信", "email": "邮件", "log": "站内",
 }

@@ -4,7 +4,7 @@ import io
 from sqlalchemy import select
 
 from ..domain import payments as rules
-from ..domain.enums import AppealStatus, DocumentKind, PaymentStatus
+from ..domain.enums import AppealStatus, PaymentStatus
 from ..domain.enums import ApplicationState as S
 from ..domain.enums import ReviewDecision as A
 from ..domain.notifications import Event
@@ -242,8 +242,6 @@ def update_bank_card(applicant, card: str, *, actor=None):
                  detail={"old_last4": (old or "")[-4:], "new_last4": clean[-4:]})
     db.session.commit()
     # The uploaded card was compared with the old number: compare it with the new one.
-    cards = [d for a in applicant.applications
-             if (d := verification.latest_documents(a).get(DocumentKind.BANK_CARD.value)) is not None]
-    if cards and old != clean:
-        verification.requeue(cards, actor=actor or applicant, via="card_changed")
+    if old != clean:
+        verification.follow_expected(list(applicant.applications), actor=actor or applicant, via="card_changed")
     return applicant

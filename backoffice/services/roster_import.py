@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from ..domain.idcard import id_number_problem, mask_id_number, normalise_id_number
 from ..extensions import db
-from ..models import Organisation, RosterBatch, RosterEntry
+from ..models import Application, Organisation, RosterBatch, RosterEntry
 from ..models.base import utcnow
-from . import audit
+from . import audit, verification
 
 HEADERS = {
     "name": ("姓名", "name"),
@@ -207,9 +207,9 @@ def import_roster(filename: str, data: bytes, batch_name: str, *, actor=None, ow
     orgs = dict(db.session.execute(select(Organisation.code, Organisation.id)).all())
     existing = {e.id_number: e for e in db.session.execute(
         select(RosterEntry).filter_by(roster_batch_id=rb.id)).scalars()}
-    report, seen = ImportReport(batch_name), {}
+    report, seen, renamed = ImportReport(batch_name), {}, []
     for number, values in rows:
-        report.rows.append(_import_one(rb, number, values, orgs, existing, seen))
+        report.rows.append(_import_one(rb, number, values, orgs, existing, seen, renamed))
         if len(report.rows) % CHUNK == 0:
             db.session.commit()
             if progress:
@@ -217,10 +217,14 @@ def import_roster(filename: str, data: bytes, batch_name: str, *, actor=None, ow
     audit.record("roster_imported", actor=actor, actor_type=None if actor else "system", org_id=rb.org_id,
                  target=rb, detail={"file": filename, **{s: report.count(s) for s in STATUS_LABELS}})
     db.session.commit()
+    if renamed:     # uploads already compared with the old name are compared with the corrected one
+        applications = db.session.execute(select(Application).where(
+            Application.roster_entry_id.in_([e.id for e in renamed]))).scalars().all()
+        verification.follow_expected(applications, actor=actor, via="roster_changed")
     return report
 
 
-def _import_one(rb, number, values, orgs, existing, seen) -> RowResult:
+def _import_one(rb, number, values, orgs, existing, seen, renamed) -> RowResult:
     fields, problems = clean_row(values, orgs, rb.name)
     shown_id = normalise_id_number(_text(values.get("id_number")))
     if fields is None:
@@ -238,6 +242,8 @@ def _import_one(rb, number, values, orgs, existing, seen) -> RowResult:
     changed = [k for k, v in fields.items() if getattr(entry, k) != v]
     for key in changed:
         setattr(entry, key, fields[key])
+    if "name" in changed:
+        renamed.append(entry)
     return RowResult(number, fields["name"], shown_id, "updated" if changed else "unchanged")
 
 

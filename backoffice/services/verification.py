@@ -81,10 +81,13 @@ def verify_inline(document_id: int) -> None:
 
 
 def result_version(document: Document) -> str:
-    """The key a result is stored under besides the bytes: the checks version, and for a bank card which typed
-    number it was compared with (a keyed hash, never the number), so a changed card is checked again."""
-    card = _typed_card(document.application) if document.kind == DocumentKind.BANK_CARD else None
-    return f"{checks_version()}/{lookup_hash(card, 'card')[:8]}" if card else checks_version()
+    """The key a result is stored under besides the bytes: the checks version, and a keyed hash of the expected
+    values the document's checks compare with (the roster name and ID number, the typed card number; never the
+    values themselves), so a corrected roster entry or a changed card is checked again."""
+    import verifier
+    expected = expected_values(document.application)
+    used = [f"{key}={expected[key]}" for key in verifier.expected_keys(document.kind.value) if expected.get(key)]
+    return f"{checks_version()}/{lookup_hash(';'.join(used), 'expected')[:8]}" if used else checks_version()
 
 
 def job_id_for(document: Document) -> str:
@@ -159,10 +162,11 @@ def run_verification(document_id: int) -> VerificationResult | None:
         return None
     result = stored_result(document)
     if result is None:
+        version = result_version(document)     # of the expected values the checks are about to compare with
         _mark_verifying(document)
         with heartbeat(document_id):
             payload = _verify(document)
-        result = VerificationResult(checks_version=result_version(document), sha256=document.sha256, result=payload,
+        result = VerificationResult(checks_version=version, sha256=document.sha256, result=payload,
                                     flags=list(payload.get("flags", [])), elapsed_ms=payload.get("elapsed_ms"))
         document.results.append(result)
     try:
@@ -312,6 +316,18 @@ def requeue(documents: list[Document], actor=None, via: str = "console") -> int:
     db.session.commit()
     request_verification(ids)
     return len(ids)
+
+
+def follow_expected(applications: list[Application], actor=None, via: str = "roster_changed") -> int:
+    """After a value the checks compare with changed (a corrected roster name, a new typed card): the latest
+    documents checked against the old value are checked again; a value changed back finds its stored result."""
+    stale = []
+    for application in applications:
+        recompute_flags(application)
+        stale += [d for d in latest_documents(application).values()
+                  if d.verification_status == VS.DONE and stored_result(d) is None]
+    db.session.commit()
+    return requeue(stale, actor=actor, via=via) if stale else 0
 
 
 def _describe(exc: Exception) -> str:
