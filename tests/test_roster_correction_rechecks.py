@@ -65,8 +65,13 @@ def test_a_corrected_roster_name_checks_the_id_card_again(app, client, orgs, log
     event = db.session.execute(db.select(AuditEvent).filter_by(action="document_verification_requeued")).scalar_one()
     assert event.detail == {"via": "roster_changed"}
     # The console's audit log says why, in words.
-    page = admin_client(app, login_as, "GZ").get(f"/admin/audit/details/?id={event.id}").text
+    console = admin_client(app, login_as, "GZ")
+    page = console.get(f"/admin/audit/details/?id={event.id}").text
     assert "重新核验材料" in page and "名单姓名更正" in page
+    imported = db.session.execute(db.select(AuditEvent).filter_by(action="roster_imported")
+                                  .order_by(AuditEvent.id.desc())).scalars().first()
+    page = console.get(f"/admin/audit/details/?id={imported.id}").text
+    assert "更新：1" in page and "错误行数：0" in page and "updated" not in page
 
     # Importing the same list again changes nothing and checks nothing again.
     assert [r.status for r in import_roster("list.csv", _roster(NAME, number), "2024年秋季").rows] == ["unchanged"]

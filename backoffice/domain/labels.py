@@ -44,6 +44,7 @@ DETAIL_KEYS = {
     "via": "途径", "kind": "材料类型", "sha256": "文件指纹", "size": "大小（字节）", "replaced": "替换的材料",
     "waitlist": "候补序号", "username": "用户名", "ip": "IP 地址", "flags": "核验提示", "total": "总数",
     "permission": "权限", "label": "权限名称", "path": "页面",
+    "created": "新增", "updated": "更新", "unchanged": "无变化", "bad_rows": "错误行数",
 }
 
 

@@ -215,7 +215,8 @@ def import_roster(filename: str, data: bytes, batch_name: str, *, actor=None, ow
             if progress:
                 progress(len(report.rows))
     audit.record("roster_imported", actor=actor, actor_type=None if actor else "system", org_id=rb.org_id,
-                 target=rb, detail={"file": filename, **{s: report.count(s) for s in STATUS_LABELS}})
+                 target=rb, detail={"file": filename, **{s: report.count(s) for s in STATUS_LABELS if s != "error"},
+                                    "bad_rows": report.count("error")})
     db.session.commit()
     if renamed:     # uploads already compared with the old name are compared with the corrected one
         applications = db.session.execute(select(Application).where(
