@@ -17,11 +17,12 @@ def domain_modules() -> list[str]:
                                     for m in pkgutil.iter_modules(backoffice.domain.__path__)]
 
 
-def loaded_after_importing(modules: list[str]) -> list[str]:
-    """Which heavy packages a fresh interpreter holds after importing `modules` (and nothing else)."""
+def loaded_after_importing(modules: list[str], then: str = "") -> list[str]:
+    """Which heavy packages a fresh interpreter holds after importing `modules` (and running `then`)."""
     script = ("import importlib, json, sys\n"
               f"for name in {modules!r}:\n"
               "    importlib.import_module(name)\n"
+              f"{then}\n"
               f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -38,6 +39,12 @@ def test_importing_the_whole_domain_loads_no_heavy_dependency():
 
 def test_verifier_checksums_load_without_the_pipeline():
     assert loaded_after_importing(["verifier.checksums"]) == []
+
+
+def test_what_the_back_office_keys_stored_results_on_loads_without_the_pipeline():
+    """The web process computes a result's key (checks version, the kind's expected values) on every flag refresh."""
+    then = "import verifier; print(verifier.CHECKS_VERSION, verifier.expected_keys('id_card_front'), verifier.KINDS)"
+    assert loaded_after_importing(["verifier"], then) == []
 
 
 def test_the_check_itself_sees_a_heavy_import():

@@ -1,6 +1,7 @@
 """Tesseract, the second reader of numbers: in-process tesserocr when installed, else pytesseract; hard timeouts."""
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import os
@@ -53,6 +54,7 @@ def _api(lang: str, psm: int):
     return _APIS[key]
 
 
+@functools.cache      # asked before every second reading; the models do not come and go while a worker runs
 def installed(lang: str) -> bool:
     """Tesseract's model for lang is on disk (a Debian package each: tesseract-ocr-eng, -script-latn, ...)."""
     path = _tessdata()

@@ -12,29 +12,8 @@ from verifier import document, geometry, reader
 from verifier.checks import bankcard, idcard, names, photo, seal, validity
 from verifier.checks.readable import check_readable, settle
 from verifier.io import UnreadableError, load_image
+from verifier.kinds import KIND_CHECKS, KINDS
 from verifier.result import FAIL, PASS, UNSURE, CheckResult, DocImage
-
-# Checks each kind reports besides `readable`; used to fill in 'unsure' when the image is unreadable.
-KIND_CHECKS = {
-    "application_form": ["photo_present", "seal_present"],
-    "id_card_front": ["id_number_valid", "id_number_match", "name_match"],
-    "id_card_back": ["validity_not_expired"],
-    "bank_card": ["card_number_valid"],
-    "diploma": ["name_match"],
-    "diploma_registration": ["name_match"],
-    "student_status_report": ["name_match"],
-    "tuition_receipt": ["name_match"],
-}
-KINDS = tuple(KIND_CHECKS)
-# The expected value each check compares the document with: a kind's result depends on these besides the image.
-CHECK_EXPECTS = {"id_number_valid": "id_number", "id_number_match": "id_number", "name_match": "name",
-                 "card_number_valid": "card_number"}
-
-
-def expected_keys(kind: str) -> list[str]:
-    """The expected values (contract §5 `expected`) a kind's checks compare with, e.g. ["id_number", "name"]."""
-    return sorted({CHECK_EXPECTS[c] for c in KIND_CHECKS[kind] if c in CHECK_EXPECTS})
-
 
 # Smaller uploads are enlarged to this short side first: the line detector finds print from ~10 px up, and a
 # 600 px card photo holds its number at about that height.

@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..crypto import lookup_hash
-from ..domain.enums import DocumentKind
 from ..domain.enums import VerificationStatus as VS
 from ..domain.payments import normalise_card
 from ..domain.flags import FAILED_FLAG
@@ -274,7 +273,8 @@ def latest_documents(application: Application) -> dict[str, Document]:
 def latest_result(document: Document) -> VerificationResult | None:
     """The result for the document's current bytes, preferring the current checks version."""
     matching = [r for r in document.results if r.sha256 == document.sha256]
-    current = [r for r in matching if r.checks_version == result_version(document)]
+    version = result_version(document)
+    current = [r for r in matching if r.checks_version == version]
     chosen = current or matching
     return max(chosen, key=lambda r: r.id or 0) if chosen else None
 
