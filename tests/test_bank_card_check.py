@@ -5,7 +5,7 @@ import io
 import pytest
 from factories import batch, valid_id_number
 from factories.applicants import luhn_complete, portal_client
-from factories.review import PASSWORD
+from factories.review import api_applicant
 
 from backoffice.demo.documents import render_documents
 from backoffice.domain.enums import DocumentKind
@@ -30,10 +30,7 @@ def test_the_card_upload_is_checked_against_the_typed_number_and_again_when_that
     number = valid_id_number(41)
     b = batch(orgs["GZ"], required_documents=["bank_card"])
     db.session.commit()
-    assert client.post("/api/v1/auth/register", json={"name": NAME, "id_number": number, "mobile": "13711112222",
-                                                      "password": PASSWORD}).status_code == 201
-    token = client.post("/api/v1/auth/login", json={"id_number": number, "password": PASSWORD}).json["token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = api_applicant(client, NAME, 41)
     assert client.put("/api/v1/me/bank-card", json={"card_number": CARD}, headers=headers).status_code == 200
     r = client.post("/api/v1/applications", json={"batch_id": b.id, "org_id": orgs["YX-METRO"].id}, headers=headers)
     assert r.status_code == 201, r.json

@@ -5,7 +5,7 @@ import io
 import pytest
 from factories import batch, valid_id_number
 from factories.applicants import luhn_complete
-from factories.review import PASSWORD, admin_client
+from factories.review import admin_client, api_applicant
 
 from backoffice.demo.documents import render_documents
 from backoffice.domain.enums import DocumentKind
@@ -36,10 +36,7 @@ def test_a_corrected_roster_name_checks_the_id_card_again(app, client, orgs, log
     assert [r.status for r in import_roster("list.csv", _roster(TYPO, number), "2024年秋季").rows] == ["created"]
     b = batch(orgs["GZ"], required_documents=["id_card_front"])
     db.session.commit()
-    assert client.post("/api/v1/auth/register", json={"name": NAME, "id_number": number, "mobile": "13711113333",
-                                                      "password": PASSWORD}).status_code == 201
-    token = client.post("/api/v1/auth/login", json={"id_number": number, "password": PASSWORD}).json["token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = api_applicant(client, NAME, 43)
     r = client.post("/api/v1/applications", json={"batch_id": b.id, "org_id": orgs["YX-METRO"].id}, headers=headers)
     assert r.status_code == 201, r.json
     app_id = r.json["id"]
