@@ -63,11 +63,12 @@ def installed(lang: str) -> bool:
 
 def warm_up() -> None:
     """Load the models once; call in a worker parent before forking so each job starts warm."""
-    from verifier import reader
+    from verifier import dddd, reader
     from verifier.checks import photo
     from verifier.checks.common import SECOND_MODELS
 
-    reader.warm_up()
+    reader.warm_up()        # first: its sessions set how this thread treats denormal floats (reader.session)
+    dddd.warm_up()
     photo.warm_up()
     for lang in SECOND_MODELS:
         if installed(lang):

@@ -47,12 +47,13 @@ def model_files() -> dict[str, Path]:
 _LOCK = threading.Lock()
 
 
-def _session(path: Path, threads: int):
-    """An onnxruntime session for one model, on the CPU, with `threads` threads."""
+def session(path: Path):
+    """An onnxruntime session for one model, on the CPU, with OMP_THREAD_LIMIT threads (one unless set): workers
+    run one process per core, each verifying one upload at a time."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = int(os.environ.get("OMP_THREAD_LIMIT", "1"))
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
@@ -72,7 +73,6 @@ def _engine():
     from omegaconf import flag_override
     from rapidocr import RapidOCR
 
-    threads = int(os.environ.get("OMP_THREAD_LIMIT", "1"))
     engine = RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max",
                               "Det.limit_side_len": DET_LONG_SIDE})
     for task, path in model_files().items():
@@ -81,7 +81,7 @@ def _engine():
         section = engine.cfg[task]
         section.model_path = str(path)
         with flag_override(section, "allow_objects", True):   # rapidocr runs a session it is given as it is
-            section.session = _session(path, threads)
+            section.session = session(path)
     return engine._load_det_model(), engine._load_cls_model(), engine._load_rec_model()
 
 

@@ -195,20 +195,32 @@ def test_a_long_group_one_misread_digit_away_from_a_whole_reading_still_agrees(m
     assert number[6:] not in asked        # the 13 digits are never asked at once
 
 
-def test_the_second_reader_asks_each_installed_model_in_turn_over_the_same_views(monkeypatch):
-    from verifier import ocr
+def test_the_second_readers_are_asked_cheapest_first_and_the_first_that_confirms_ends_the_asking(monkeypatch):
+    from verifier import dddd, ocr
     from verifier.checks import common
 
     assert all(ocr.installed(lang) for lang in common.SECOND_MODELS), "make install puts every model on disk"
+    crop = _line("6222 0212", 56)
     asked = []
     monkeypatch.setattr(ocr, "ocr_text", lambda view, lang, **kw: asked.append((lang, view.tobytes())) or "")
-    crop = _line("6222 0212", 56)
+    # ddddocr's recogniser reads the printed digits itself: Tesseract is not asked.
+    assert common.confirmed("6222", crop, bankcard.DIGITS, bankcard.digits_only) and asked == []
+    # When it reads nothing, Tesseract's English model reads every view, then the Latin model the same views.
+    monkeypatch.setattr(dddd, "read", lambda crop: asked.append(("dddd", b"")) or "")
     assert list(common.second_reads(crop, bankcard.DIGITS)) == [""] * len(asked)
     langs = [lang for lang, _ in asked]
     n = langs.count("eng")
-    assert n >= 3 and langs == ["eng"] * n + ["Latin"] * n
-    assert [v for _, v in asked[:n]] == [v for _, v in asked[n:]]
-    # The first model that confirms ends the asking.
+    assert n >= 3 and langs == ["dddd"] + ["eng"] * n + ["Latin"] * n
+    assert [v for _, v in asked[1:n + 1]] == [v for _, v in asked[n + 1:]]
     asked.clear()
-    monkeypatch.setattr(ocr, "ocr_text", lambda view, lang, **kw: asked.append(lang) or "62220212")
-    assert common.confirmed("6222", crop, bankcard.DIGITS, bankcard.digits_only) and asked == ["eng"]
+    monkeypatch.setattr(ocr, "ocr_text", lambda view, lang, **kw: asked.append((lang, b"")) or "62220212")
+    assert common.confirmed("6222", crop, bankcard.DIGITS, bankcard.digits_only)
+    assert [lang for lang, _ in asked] == ["dddd", "eng"]
+
+
+def test_the_second_learned_reader_reads_a_line_of_digits_and_a_grey_crop():
+    from verifier import dddd
+
+    crop = _line("6228 4536 0917", 48)
+    assert bankcard.digits_only(dddd.read(crop)) == "622845360917"
+    assert bankcard.digits_only(dddd.read(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))) == "622845360917"

@@ -1,4 +1,4 @@
-"""Helpers shared by the checks: grey conversion, text normalisation, and Tesseract's second reading."""
+"""Helpers shared by the checks: grey conversion, text normalisation, and the second readers' readings."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ import re
 import cv2
 import numpy as np
 
-from verifier import ocr
+from verifier import dddd, ocr
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Line crops are read at these heights (px). The detector's boxes hold the glyphs with 15-40 % margin, so the
@@ -40,11 +40,13 @@ def pad(g: np.ndarray) -> np.ndarray:
 
 
 def second_reads(crop: np.ndarray, whitelist: str):
-    """Tesseract's readings of a line crop the learned reader read, cheapest first: grey as it is, inverted
-    (light print on a dark card), Otsu-binarised; then, for raised digits whose face is the card's colour or a
-    foil lit unevenly, how far each pixel's colour is from the local background (face and shadow both stand
-    out from it, whatever the card's gradient) and how much lighter it is, at three sizes; each model of
-    SECOND_MODELS that is installed reads them all in turn."""
+    """Readings of a line crop the learned reader read, by readers independent of it, cheapest first: ddddocr's
+    recogniser (another network, trained on other text; one pass, ~0.01 s); then Tesseract on the crop grey as it
+    is, inverted (light print on a dark card), Otsu-binarised; then, for raised digits whose face is the card's
+    colour or a foil lit unevenly, how far each pixel's colour is from the local background (face and shadow
+    both stand out from it, whatever the card's gradient) and how much lighter it is, at three sizes; each
+    model of SECOND_MODELS that is installed reads them all in turn."""
+    yield dddd.read(crop)
     made: list[np.ndarray] = []     # the views are made as the first model asks for them, then reused
     for i, lang in enumerate(m for m in SECOND_MODELS if ocr.installed(m)):
         for view in _views(crop) if i == 0 else made:
