@@ -45,6 +45,8 @@ def warm_up() -> None:
 
 def read(crop: np.ndarray) -> str:
     """The text of a line crop (BGR or grey), as the network reads it."""
+    if not crop.size:
+        return ""
     with _LOCK:
         model, charset = _model()
     g = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)

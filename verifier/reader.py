@@ -60,10 +60,10 @@ def session(path: Path):
     # Without the memory arena each run hands its buffers back: with it a worker held 920 MB after three dozen
     # uploads of varied sizes instead of 500, to save 0.02 s a detection.
     options.enable_cpu_mem_arena = False
-    # Tiny activations (denormal floats) cost some CPUs a hundred times a normal multiply: on an Intel Xeon one
-    # detection took 0.36 s with them and 0.10 s with them flushed to zero, with the same output. onnxruntime sets
-    # this for the thread that creates the process's first session (a worker's main thread, before its work
-    # horses fork from it), so these must be the first sessions made.
+    # Arithmetic on tiny activations (denormal floats) is slow on some CPUs: on an Intel Xeon one detection took
+    # 0.36 s with them and 0.10 s with them flushed to zero, with the same output. onnxruntime sets this for the
+    # thread that creates the process's first session (a worker's main thread, before its work horses fork from
+    # it), so these must be the first sessions made.
     options.add_session_config_entry("session.set_denormal_as_zero", "1")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

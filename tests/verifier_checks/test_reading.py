@@ -224,3 +224,26 @@ def test_the_second_learned_reader_reads_a_line_of_digits_and_a_grey_crop():
     crop = _line("6228 4536 0917", 48)
     assert bankcard.digits_only(dddd.read(crop)) == "622845360917"
     assert bankcard.digits_only(dddd.read(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))) == "622845360917"
+
+
+def test_the_second_learned_reader_reads_raised_digits():
+    """Card groups embossed by the independent generator (relief lit from the top left; no foil, silver, gold or
+    white foil; light and dark stock; three typefaces): it reads nine in ten exactly, where Tesseract's plain
+    reading of the same crops gets about four in ten."""
+    from PIL import Image
+
+    from bench.alt_synth import cards as alt_cards, fonts
+    from verifier import dddd
+
+    groups = ("8898", "6141", "8412", "3580", "9027")
+    read = total = 0
+    for face in ("DejaVuSansMono-Bold", "noto-mono-bold", "DejaVuSansCondensed-Bold"):
+        for foil in (None, (205, 205, 210), (222, 190, 110), (245, 245, 245)):
+            for stock in ((200, 205, 212), (40, 60, 120)):
+                for group in groups:
+                    img = Image.new("RGB", (260, 90), stock)
+                    alt_cards._embossed(img, 10, (20, 15), group, fonts.digits(50, face), foil, (-0.7, -0.6))
+                    crop = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
+                    read += bankcard.digits_only(dddd.read(crop)) == group
+                    total += 1
+    assert read >= 0.8 * total, (read, total)     # 108 of 120 here
