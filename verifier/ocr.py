@@ -1,4 +1,5 @@
-"""Tesseract, the second reader of numbers: in-process tesserocr when installed, else pytesseract; hard timeouts."""
+"""Tesseract, a second reader of numbers (asked after verifier/dddd.py): in-process tesserocr when installed,
+else pytesseract; hard timeouts."""
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,4 @@
-"""`card_number_valid`: the bank card number, read by the learned reader and confirmed by Tesseract."""
+"""`card_number_valid`: the bank card number, read by the learned reader and confirmed by a second reader."""
 from __future__ import annotations
 
 import itertools
@@ -23,7 +23,7 @@ WHOLE_DIGITS = 16
 SAME_ROW = 0.5
 # Neighbouring group boxes may touch; a box reaching this share of a line height into the next one overlaps it.
 OVERLAP = 0.3
-# Tesseract is asked to confirm a number group by group: the most common grouping's four digits at a time. A
+# The second readers are asked to confirm a number group by group: the most common grouping's four digits at a time. A
 # longer run (6-13, 19 unbroken) is confirmed in pieces of about as many, so that one misread digit anywhere in
 # thirteen does not leave the whole number unconfirmed.
 PIECE = 4
@@ -89,7 +89,7 @@ def _same_row(a: Line, b: Line) -> bool:
 
 
 def _second_agrees(number: str, row: list[Line]) -> bool:
-    """Tesseract reads the same digits from the same crops: the whole line, or else every group of it apart
+    """A second reader reads the same digits from the same crops: the whole line, or else every group of it apart
     (a short group of raised digits reads where the whole line does not)."""
     if len(row) == 1 and confirmed(number, row[0].crop, DIGITS, digits_only):
         return True

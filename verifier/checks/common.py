@@ -83,5 +83,5 @@ def _relief_views(img: np.ndarray, height: int) -> list[np.ndarray]:
 
 
 def confirmed(value: str, crop: np.ndarray, whitelist: str, clean) -> bool:
-    """Tesseract, reading the same crop on its own, finds the same value in one of its readings."""
+    """A second reader, reading the same crop on its own, finds the same value in one of its readings."""
     return any(value in clean(text) for text in second_reads(crop, whitelist))
