@@ -12,7 +12,7 @@ from pathlib import Path
 from verifier.kinds import KIND_CHECKS, KINDS, expected_keys
 
 # Bump whenever a check's logic or thresholds change: the backoffice keys stored results on it.
-CHECKS_VERSION = "2026.12.4"
+CHECKS_VERSION = "2026.12.5"
 
 __all__ = ["CHECKS_VERSION", "KINDS", "KIND_CHECKS", "evidence_crop", "expected_keys", "verify_bytes", "verify_path"]
 _FROM_PIPELINE = ("verify_bytes",)
