@@ -11,7 +11,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # `bench` is a folder of scripts, not installed
 
-from bench.alt_synth import camera, cards, dataset, people
+from bench.alt_synth import camera, cards, dataset, pages, people
 from verifier.checksums import gb11643_valid, luhn_valid
 from verifier.io import UnreadableError, load_image
 from verifier.pipeline import KIND_CHECKS
@@ -105,3 +105,19 @@ def test_quad_follows_quarter_turns():
     for turns in range(4):
         (x, y), = camera.rot90_points([[90, 5]], turns, 100, 40)
         assert np.rot90(img, turns)[int(y), int(x)] == 255
+
+
+@pytest.mark.parametrize("render", ["diploma", "diploma_registration", "student_status_report", "tuition_receipt"])
+def test_pages_record_where_and_how_big_the_name_is_printed(render):
+    rng = np.random.default_rng(7)
+    person = dataset._person(rng)
+    page, info = getattr(pages, render)(rng, 8.0, person, person["name"])
+    x, y, em = info["name_at"]
+    assert 3 * 8.0 <= em <= 5 * 8.0          # type of 3-5 mm on a page drawn at 8 px per mm
+    ink = np.asarray(page.convert("L"), np.float32)
+    around = ink[int(y - em / 2):int(y + em / 2), int(x - em):int(x + em)]
+    assert around.min() < 100                # the name's strokes are there
+    # In an upload showing the page at half size and upright, the name is half as high.
+    w, h = page.size
+    assert dataset.name_px(info["name_at"], page.size, [[0, 0], [w / 2, 0], [w / 2, h / 2], [0, h / 2]]) == \
+        pytest.approx(em / 2, abs=0.1)

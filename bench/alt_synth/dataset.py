@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from bench.alt_synth import camera, cards, pages, people
@@ -162,6 +163,16 @@ RENDER = {"id_card_front": _id_front, "id_card_back": _id_back, "bank_card": _ba
           "tuition_receipt": _generic(pages.tuition_receipt)}
 
 
+def name_px(at: list[float], size: tuple[int, int], quad: list) -> float:
+    """How many pixels high the holder's name, printed at `at` = [x, y, type size] on a page of `size` pixels,
+    is in the upload that shows the page at `quad` (the page's corners there, clockwise from its top left)."""
+    w, h = size
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), np.float32(quad))
+    x, y, em = at
+    top, bottom = cv2.perspectiveTransform(np.float32([[[x, y - em / 2], [x, y + em / 2]]]), m)[0]
+    return round(float(np.linalg.norm(bottom - top)), 1)
+
+
 def make_sample(rng: np.random.Generator, kind: str) -> tuple[bytes, str, dict]:
     doc, expected, truth, values, traits = RENDER[kind](rng)
     is_card = kind in CARD_KINDS
@@ -182,6 +193,8 @@ def make_sample(rng: np.random.Generator, kind: str) -> tuple[bytes, str, dict]:
             truth["seal_present"] = False    # red cannot be told from black: the original must be seen
             traits["seal_truth_from_grey_scan"] = True
     traits.update(t)
+    if "name_at" in traits:
+        traits["name_px"] = name_px(traits.pop("name_at"), doc.size, traits["doc_quad"])
     if turn:
         traits["doc_quad"] = camera.rot90_points(traits["doc_quad"], turn, img.shape[1], img.shape[0])
         img = np.ascontiguousarray(np.rot90(img, turn))      # counter-clockwise quarter turns

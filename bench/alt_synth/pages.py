@@ -29,12 +29,14 @@ class Page:
         self.d = ImageDraw.Draw(self.img)
         self.serif = rng.random() < 0.55          # forms are often set in 宋体
         self.heavy = rng.random() < 0.25          # printed with a stroke: a weight between the stock ones
+        self.drawn: list[tuple[str, float, float, float, str]] = []     # (text, x, y, mm, anchor) as printed
 
     def font(self, mm: float, bold: bool = False, serif: bool | None = None, mono: bool = False):
         return fonts.cjk(mm * self.k, serif=self.serif if serif is None else serif, bold=bold, mono=mono)
 
     def text(self, x, y, s, mm=3.6, fill=BLACK, bold=False, serif=None, anchor="lm"):
         stroke = max(1, int(self.k / 7)) if self.heavy and not bold else 0
+        self.drawn.append((s, x, y, mm, anchor))
         self.d.text((x * self.k, y * self.k), s, fill=fill, font=self.font(mm, bold, serif), anchor=anchor,
                     stroke_width=stroke, stroke_fill=fill)
 
@@ -346,7 +348,18 @@ def diploma(rng: np.random.Generator, k: float, person: dict, printed_name: str)
     p.hand(100 + p.width("校（院）长：", mm), 142, _other_name(rng, printed_name), mm * 1.2, colour=(20, 20, 20))
     p.text(178, 156, people.chinese_numeral_date(grad), mm * 0.9)
     _union_seal(p, rng, (128, 134), "", faint=False, text=person["school"])
-    return p.img, {}
+    return p.img, _name_at(p, printed_name)
+
+
+def _name_at(p: Page, name: str) -> dict:
+    """Where the holder's name was printed and how big: {"name_at": [x, y, size] in page pixels}, the centre of
+    the name and its type size, for the label's name_px (how high the name ends up in the upload)."""
+    for s, x, y, mm, anchor in p.drawn:
+        i = s.find(name)
+        if i >= 0 and anchor == "lm":
+            centre = x + p.width(s[:i], mm) + p.width(name, mm) / 2
+            return {"name_at": [round(centre * p.k, 1), round(y * p.k, 1), round(mm * p.k, 1)]}
+    return {}      # the name broken over two lines of running text
 
 
 def _record_table(p: Page, rng, rows: list[tuple[str, str]], top: float, left: float, right: float,
@@ -391,7 +404,7 @@ def diploma_registration(rng: np.random.Generator, k: float, person: dict, print
     y = _record_table(p, rng, rows, 46, 22, 188, 1, 5, rng.uniform(10, 12), rng.uniform(3.3, 3.8), band=(232, 242, 250))
     p.text(22, y + 10, "注：1.本《备案表》主要用于学历证书信息查询，可通过学信网在线验证。", 2.9)
     p.text(22, y + 16, "2.涂改、伪造本《备案表》属违法行为。", 2.9)
-    return p.img, {}
+    return p.img, _name_at(p, printed_name)
 
 
 def student_status_report(rng: np.random.Generator, k: float, person: dict, printed_name: str):
@@ -409,7 +422,7 @@ def student_status_report(rng: np.random.Generator, k: float, person: dict, prin
             ("类型", "成人高等教育"), ("学籍状态", "正常（注册学籍）")]
     y = _record_table(p, rng, rows, 45, 22, 188, 2, 8, rng.uniform(9.5, 11), rng.uniform(3.3, 3.8))
     p.text(22, y + 10, "报告说明：本报告内容如有修改，请以学信网在线验证结果为准。", 2.9)
-    return p.img, {}
+    return p.img, _name_at(p, printed_name)
 
 
 def tuition_receipt(rng: np.random.Generator, k: float, person: dict, printed_name: str):
@@ -447,4 +460,4 @@ def tuition_receipt(rng: np.random.Generator, k: float, person: dict, printed_na
     p.text(150 + p.width("收款人：", 3.4) + 1, by, _other_name(rng, printed_name), 3.4)
     p.text(14, by + 10, f"开票日期：{int(rng.integers(2023, 2026))}-{int(rng.integers(1, 13)):02d}-{int(rng.integers(1, 28)):02d}", 3.2)
     _union_seal(p, rng, (52, by - 2), "", faint=False, text=person["school"] + "财务专用章")
-    return p.img, {}
+    return p.img, _name_at(p, printed_name)
