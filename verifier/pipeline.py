@@ -65,10 +65,10 @@ def _card_read(image: np.ndarray, long_side: int, ratio: float, worth, enough=No
     so far) says are worth reading."""
     quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
     long = [q for q in quads if reader.long_and_thin(q, ratio)]
+    step = READ_TOGETHER if enough else max(len(long), 1)
     lines: list[reader.Line] = []
     done = 0
-    while done < len(long) and (enough is None or done == 0 or not enough(lines)):
-        step = len(long) if enough is None else READ_TOGETHER
+    while done < len(long) and not (enough and enough(lines)):
         lines += reader.read(image, long[done:done + step])
         done += step
     wanted = worth(lines)

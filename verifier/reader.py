@@ -150,7 +150,7 @@ def upright_turn(image: np.ndarray, long_side: int = DET_LONG_SIDE) -> int:
     quads = [q for q in detect(image, long_side) if long_and_thin(q, TURN_LINE_RATIO)]
     down = [q for q in quads if _runs_down(q)]
     sideways = 2 * len(down) > len(quads)
-    voters = sorted(down if sideways else [q for q in quads if not _runs_down(q)], key=_length)[-VOTERS:]
+    voters = sorted(down if sideways else [q for q in quads if not _runs_down(q)], key=line_length)[-VOTERS:]
     if not voters:
         return 0
     _, cls, rec = _models()
@@ -193,7 +193,7 @@ def _long_side(quad: np.ndarray) -> np.ndarray:
     return across if np.linalg.norm(across) >= np.linalg.norm(down) else down
 
 
-def _length(quad: np.ndarray) -> float:
+def line_length(quad: np.ndarray) -> float:
     return float(np.linalg.norm(_long_side(quad)))
 
 

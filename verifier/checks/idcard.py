@@ -7,7 +7,7 @@ import numpy as np
 
 from verifier.checks.common import cjk_only, confirmed, id_chars
 from verifier.checksums import gb11643_valid
-from verifier.reader import Line, line_height, quad_box
+from verifier.reader import Line, line_height, line_length, quad_box
 from verifier.result import FAIL, PASS, UNSURE, CheckResult
 
 ID_WHITELIST = "0123456789X"
@@ -42,11 +42,7 @@ def in_name_band(quad: np.ndarray, number: Line) -> bool:
     d = number.direction
     down = np.array([-d[1], d[0]])
     return float((_centre(quad) - _centre(number.quad)) @ down) < -NAME_BAND * line_height(number.quad) and \
-        _length(quad) <= NAME_LINE_LONGEST * _length(number.quad)
-
-
-def _length(quad: np.ndarray) -> float:
-    return float(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0])))
+        line_length(quad) <= NAME_LINE_LONGEST * line_length(number.quad)
 
 
 def check_id_number(lines: list[Line], expected: str | None, today=None) -> list[CheckResult]:
