@@ -25,9 +25,12 @@ FINE_LONG_SIDE = 1280
 PAGE_LONG_SIDE = 1920
 # A card holds at most about a dozen lines; its own print is the tallest in a photo of it on a desk.
 CARD_LINES = 16
-# Long lines are read this many at a time when the first that holds what is sought ends the reading: the ID
-# number is among a card's few tallest lines unless a watermark's are taller.
-READ_TOGETHER = 4
+# An ID card's lines are read a few at a time, and the reading stops once what is sought is read: the number,
+# the card's last line, is looked for among the long lines from the bottom up, NUMBER_TOGETHER at a time (the
+# last address line may be detected below it); the name, on the top row of the band above the number,
+# NAME_TOGETHER at a time (its label and its value are often two boxes, the sex line's two more).
+NUMBER_TOGETHER = 2
+NAME_TOGETHER = 4
 # The ID number (18 characters, each about half as wide as high) is at least this many times as long as high;
 # a group of four card digits at least this many.
 ID_LINE_RATIO = 8
@@ -48,32 +51,35 @@ def _id_front(image: np.ndarray, expected: dict, today) -> list[CheckResult]:
 
 
 def _id_lines(image: np.ndarray, long_side: int) -> list[reader.Line]:
-    # The long lines, tallest first, until the number is among them (a copy watermark across the card offers a
-    # dozen more as long); then, when the number was found, only the lines of the name band above it: reading
-    # the address and the labels costs as much again and tells nothing.
-    def name_band(lines):
-        number = idcard.number_line(lines)
-        return lambda q: number is None or idcard.in_name_band(q, number)
-
-    return _card_read(image, long_side, ID_LINE_RATIO, name_band,
-                      enough=lambda lines: idcard.number_line(lines) is not None)
-
-
-def _card_read(image: np.ndarray, long_side: int, ratio: float, worth, enough=None) -> list[reader.Line]:
-    """A card's tallest lines read in two goes: those at least `ratio` times as long as high (READ_TOGETHER at a
-    time, tallest first, until enough(lines read so far) says so), then of the others those that worth(lines read
-    so far) says are worth reading."""
+    """The lines an ID card's checks need, read a few at a time: the long ones from the bottom up (the number is
+    printed last), then the others tallest first, until the number is read; from then on only the lines of the
+    name band above it, top first, until the name is read. The address, the labels and a copy watermark across
+    the card cost as much to read again and tell nothing."""
     quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
-    long = [q for q in quads if reader.long_and_thin(q, ratio)]
-    step = READ_TOGETHER if enough else max(len(long), 1)
+    long = [q for q in quads if reader.long_and_thin(q, ID_LINE_RATIO)]
+    short = [q for q in quads if not reader.long_and_thin(q, ID_LINE_RATIO)]
+    pending = sorted(long, key=lambda q: -q[:, 1].mean()) + short
     lines: list[reader.Line] = []
-    done = 0
-    while done < len(long) and not (enough and enough(lines)):
-        lines += reader.read(image, long[done:done + step])
-        done += step
+    while pending:
+        number = idcard.number_line(lines)
+        if number is not None:
+            if idcard.name_field(lines) is not None:
+                break
+            pending = sorted([q for q in pending if idcard.in_name_band(q, number)],
+                             key=lambda q: -idcard.above(q, number))
+        step = NAME_TOGETHER if number is not None else NUMBER_TOGETHER
+        lines += reader.read(image, pending[:step])
+        pending = pending[step:]
+    return lines
+
+
+def _card_read(image: np.ndarray, long_side: int, ratio: float, worth) -> list[reader.Line]:
+    """A card's tallest lines read in two goes: those at least `ratio` times as long as high, then of the shorter
+    ones those that worth(lines read so far) says are worth reading."""
+    quads = sorted(reader.detect(image, long_side), key=lambda q: -reader.line_height(q))[:CARD_LINES]
+    lines = reader.read(image, [q for q in quads if reader.long_and_thin(q, ratio)])
     wanted = worth(lines)
-    unread = long[done:] + [q for q in quads if not reader.long_and_thin(q, ratio)]
-    return lines + reader.read(image, [q for q in unread if wanted(q)])
+    return lines + reader.read(image, [q for q in quads if not reader.long_and_thin(q, ratio) and wanted(q)])
 
 
 def _id_back(image: np.ndarray, expected: dict, today) -> list[CheckResult]:

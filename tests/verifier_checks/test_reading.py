@@ -88,8 +88,9 @@ def test_an_id_card_under_a_copy_watermark_reads_its_number_and_name_not_the_wat
     checks = {c.name: c for c in pipeline.run_checks(card, "id_card_front", {"id_number": number, "name": "王建国"},
                                                      today)}
     assert (checks["id_number_match"].status, checks["name_match"].status) == ("pass", "pass")
-    # The reading of long lines stops with the few (tallest first) that hold the number; the name band holds
-    # no line longer than the number's: at most three of the six watermark lines are read.
+    # The long lines are read from the bottom up until the number is read, then the name band's, top first,
+    # until the name is; the band holds no line longer than the number's: at most three of the six watermark
+    # lines are read.
     assert len([ln for ln in read if "复印件" in ln.text]) <= 3
 
 

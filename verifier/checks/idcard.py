@@ -39,10 +39,14 @@ def number_line(lines: list[Line]) -> Line | None:
 def in_name_band(quad: np.ndarray, number: Line) -> bool:
     """The quad lies where the name and sex lines are printed: more than NAME_BAND number-line heights above
     the number line, across its own reading direction, and is no longer than the number line."""
+    return above(quad, number) > NAME_BAND and line_length(quad) <= NAME_LINE_LONGEST * line_length(number.quad)
+
+
+def above(quad: np.ndarray, number: Line) -> float:
+    """How far the quad lies above the number line, across its reading direction, in number-line heights."""
     d = number.direction
     down = np.array([-d[1], d[0]])
-    return float((_centre(quad) - _centre(number.quad)) @ down) < -NAME_BAND * line_height(number.quad) and \
-        line_length(quad) <= NAME_LINE_LONGEST * line_length(number.quad)
+    return -float((_centre(quad) - _centre(number.quad)) @ down) / max(line_height(number.quad), 1e-6)
 
 
 def check_id_number(lines: list[Line], expected: str | None, today=None) -> list[CheckResult]:
