@@ -19,6 +19,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from verifier import verify_path  # noqa: E402
+from verifier.evaluate import new_row, tally  # noqa: E402
 
 BANDS = [(0, 8), (8, 10), (10, 12), (12, 16), (16, 1000)]
 
@@ -29,8 +30,7 @@ def band(px: float) -> str:
 
 
 def measure(directories: list[str]) -> dict[str, dict[str, int]]:
-    table: dict[str, dict[str, int]] = {band(lo): {"sound": 0, "flagged": 0, "problems": 0, "missed": 0}
-                                        for lo, _ in BANDS}
+    table = {band(lo): new_row() for lo, _ in BANDS}
     for directory in directories:
         for line in (Path(directory) / "labels.jsonl").read_text(encoding="utf-8").splitlines():
             label = json.loads(line)
@@ -40,14 +40,7 @@ def measure(directories: list[str]) -> dict[str, dict[str, int]]:
             today = dt.date.fromisoformat(label["today"]) if label.get("today") else None
             result = verify_path(Path(directory) / label["path"], label["kind"], label["expected"], today=today)
             passed = any(c["name"] == "name_match" and c["status"] == "pass" for c in result["checks"])
-            row = table[band(px)]
-            if truth:
-                row["sound"] += 1
-                row["flagged"] += not passed
-            else:
-                row["problems"] += 1
-                row["missed"] += passed
-            if truth and not passed or not truth and passed:
+            if tally(table[band(px)], truth, passed):
                 print(f"  {label['path']}: name {px} px high, {'flagged' if truth else 'missed'}", file=sys.stderr)
     return table
 

@@ -109,14 +109,15 @@ def test_quad_follows_quarter_turns():
 
 @pytest.mark.parametrize("render", ["diploma", "diploma_registration", "student_status_report", "tuition_receipt"])
 def test_pages_record_where_and_how_big_the_name_is_printed(render):
-    rng = np.random.default_rng(7)
-    person = dataset._person(rng)
-    page, info = getattr(pages, render)(rng, 8.0, person, person["name"])
+    person = dataset._person(np.random.default_rng(7))
+    other = "龘" * len(person["name"])       # a name of the same length, drawn with the same dice otherwise
+    page, info = getattr(pages, render)(np.random.default_rng(8), 8.0, person, person["name"])
+    page_other, _ = getattr(pages, render)(np.random.default_rng(8), 8.0, person, other)
     x, y, em = info["name_at"]
     assert 3 * 8.0 <= em <= 5 * 8.0          # type of 3-5 mm on a page drawn at 8 px per mm
-    ink = np.asarray(page.convert("L"), np.float32)
-    around = ink[int(y - em / 2):int(y + em / 2), int(x - em):int(x + em)]
-    assert around.min() < 100                # the name's strokes are there
+    # Where the name is recorded the two pages differ: the name was printed there.
+    differs = np.abs(np.asarray(page.convert("L"), np.float32) - np.asarray(page_other.convert("L"), np.float32))
+    assert differs[int(y - em / 2):int(y + em / 2), int(x - em / 2):int(x + em / 2)].max() > 100
     # In an upload showing the page at half size and upright, the name is half as high.
     w, h = page.size
     assert dataset.name_px(info["name_at"], page.size, [[0, 0], [w / 2, 0], [w / 2, h / 2], [0, h / 2]]) == \

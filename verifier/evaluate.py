@@ -40,17 +40,26 @@ def evaluate(directory: str | Path, limit: int | None = None, on_result=None, ty
     return {"checks": stats, "reads": {k: {"exact": v[0], "total": v[1]} for k, v in reads.items()}}
 
 
+def new_row() -> dict[str, int]:
+    return {"problems": 0, "missed": 0, "sound": 0, "flagged": 0}
+
+
+def tally(row: dict[str, int], sound: bool, passed: bool) -> bool:
+    """Count one check: a sound document it did not pass is flagged, a problem it passed is missed. True when
+    the check was wrong."""
+    if sound:
+        row["sound"] += 1
+        row["flagged"] += not passed
+    else:
+        row["problems"] += 1
+        row["missed"] += passed
+    return sound != passed
+
+
 def _score(label: dict, result: dict, stats: dict, reads: dict) -> None:
     by_name = {c["name"]: c for c in result["checks"]}
     for name, sound in label.get("truth", {}).items():
-        s = stats.setdefault(name, {"problems": 0, "missed": 0, "sound": 0, "flagged": 0})
-        passed = by_name.get(name, {}).get("status") == "pass"
-        if sound:
-            s["sound"] += 1
-            s["flagged"] += not passed
-        else:
-            s["problems"] += 1
-            s["missed"] += passed
+        tally(stats.setdefault(name, new_row()), sound, by_name.get(name, {}).get("status") == "pass")
     for check, key in READ_VALUES.items():
         truth_value = label.get("values", {}).get(key)
         if truth_value and label.get("truth", {}).get("readable", True) and check in by_name:
